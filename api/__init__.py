@@ -1,0 +1,1 @@
+"""The stakegraph FastAPI service (installed as ``stakegraph.api``)."""

@@ -1,0 +1,1 @@
+"""Every Cypher statement of stakegraph, one ``.cypher`` file each (package data)."""

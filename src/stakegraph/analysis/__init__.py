@@ -1,0 +1,1 @@
+"""Risk analysis of one account snapshot with networkx: pure functions, no I/O."""

@@ -1,0 +1,52 @@
+"""The domain model: pydantic entities, enums, title inference and the account snapshot."""
+
+from stakegraph.model.entities import (
+    ROLE_FIELDS,
+    Account,
+    Contact,
+    FieldChange,
+    Interaction,
+    RoleChange,
+    TeamMember,
+    UtcDatetime,
+    format_utc,
+    to_utc,
+)
+from stakegraph.model.enums import (
+    BuyingRole,
+    Direction,
+    Function,
+    InteractionKind,
+    Role,
+    Seniority,
+    Stance,
+    Status,
+)
+from stakegraph.model.snapshot import AccountSnapshot, TieAggregate
+from stakegraph.model.titles import infer_function, infer_seniority, infer_title
+
+__all__ = [
+    "ROLE_FIELDS",
+    "Account",
+    "AccountSnapshot",
+    "BuyingRole",
+    "Contact",
+    "Direction",
+    "FieldChange",
+    "Function",
+    "Interaction",
+    "InteractionKind",
+    "Role",
+    "RoleChange",
+    "Seniority",
+    "Stance",
+    "Status",
+    "TeamMember",
+    "TieAggregate",
+    "UtcDatetime",
+    "format_utc",
+    "infer_function",
+    "infer_seniority",
+    "infer_title",
+    "to_utc",
+]

@@ -1,0 +1,235 @@
+"""The entities of the model: accounts, their contacts, our team, interactions, role changes.
+
+Every entity has a stable external id (the CRM's, or one derived from the source), so every write
+is an idempotent upsert.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from stakegraph.model.enums import (
+    BuyingRole,
+    Direction,
+    Function,
+    InteractionKind,
+    Role,
+    Seniority,
+    Stance,
+    Status,
+)
+from stakegraph.model.titles import infer_function, infer_seniority
+
+__all__ = [
+    "Account",
+    "Contact",
+    "EntityId",
+    "FieldChange",
+    "Interaction",
+    "RoleChange",
+    "TeamMember",
+    "UtcDatetime",
+    "format_utc",
+    "to_utc",
+]
+
+
+def to_utc(value: datetime) -> datetime:
+    """The same instant in UTC; a naive time is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def format_utc(value: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, milliseconds only when there are any."""
+    value = to_utc(value)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _truncate_ms(value: datetime) -> datetime:
+    value = to_utc(value)
+    return value.replace(microsecond=(value.microsecond // 1000) * 1000)
+
+
+UtcDatetime = Annotated[
+    datetime,
+    AfterValidator(_truncate_ms),
+    PlainSerializer(format_utc, return_type=str, when_used="json"),
+]
+"""A timezone-aware UTC time with millisecond precision (the store keeps epoch milliseconds)."""
+
+
+def _check_id(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > 256:
+        raise ValueError("must be at most 256 characters")
+    return value
+
+
+EntityId = Annotated[str, AfterValidator(_check_id)]
+"""An external id: non-empty, at most 256 characters, surrounding blanks removed."""
+
+
+class _Entity(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _normalise_email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if not value:
+        return None
+    if value.count("@") != 1 or value.startswith("@") or value.endswith("@"):
+        raise ValueError(f"not an email address: {value!r}")
+    return value
+
+
+class Account(_Entity):
+    """A customer account."""
+
+    id: EntityId
+    name: str = Field(min_length=1, max_length=500)
+    domains: list[str] = Field(default_factory=list)
+    annual_value: float | None = Field(default=None, ge=0)
+    renewal_date: date | None = None
+
+    @field_validator("domains")
+    @classmethod
+    def _clean_domains(cls, value: list[str]) -> list[str]:
+        out: list[str] = []
+        for domain in value:
+            d = domain.strip().lower().lstrip("@")
+            if not d or "." not in d or " " in d:
+                raise ValueError(f"not a domain: {domain!r}")
+            if d not in out:
+                out.append(d)
+        return out
+
+
+class Contact(_Entity):
+    """One of the customer's people.
+
+    ``seniority`` and ``function`` are inferred from ``title`` (and ``department``) when not given.
+    """
+
+    id: EntityId
+    account_id: EntityId
+    name: str = Field(min_length=1, max_length=500)
+    email: str | None = None
+    title: str | None = Field(default=None, max_length=500)
+    department: str | None = Field(default=None, max_length=500)
+    seniority: Seniority = Seniority.UNKNOWN
+    function: Function = Function.OTHER
+    reports_to: EntityId | None = None
+    buying_roles: list[BuyingRole] = Field(default_factory=list)
+    stance: Stance = Stance.UNKNOWN
+    status: Status = Status.ACTIVE
+    discovered: bool = False
+
+    _email = field_validator("email")(classmethod(lambda cls, v: _normalise_email(v)))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _infer_from_title(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        title = data.get("title")
+        title_s = title if isinstance(title, str) else None
+        dept = data.get("department")
+        dept_s = dept if isinstance(dept, str) else None
+        if data.get("seniority") in (None, ""):
+            data["seniority"] = infer_seniority(title_s)
+        if data.get("function") in (None, ""):
+            data["function"] = infer_function(title_s, dept_s)
+        if data.get("buying_roles") is None:
+            data["buying_roles"] = []
+        return data
+
+    @model_validator(mode="after")
+    def _not_own_manager(self) -> Contact:
+        if self.reports_to is not None and self.reports_to == self.id:
+            raise ValueError("reports_to: a contact cannot report to themselves")
+        return self
+
+    @field_validator("buying_roles")
+    @classmethod
+    def _unique_roles(cls, value: list[BuyingRole]) -> list[BuyingRole]:
+        return sorted(set(value), key=list(BuyingRole).index)
+
+
+class TeamMember(_Entity):
+    """One of our own people."""
+
+    id: EntityId
+    name: str = Field(min_length=1, max_length=500)
+    email: str | None = None
+    title: str | None = Field(default=None, max_length=500)
+    role: Role = Role.OTHER
+
+    _email = field_validator("email")(classmethod(lambda cls, v: _normalise_email(v)))
+
+
+class Interaction(_Entity):
+    """A meeting, call, email, event or message between our people and the customer's."""
+
+    id: EntityId
+    account_id: EntityId
+    kind: InteractionKind
+    occurred_at: UtcDatetime
+    team_ids: list[EntityId] = Field(default_factory=list)
+    contact_ids: list[EntityId] = Field(default_factory=list)
+    sentiment: float | None = Field(default=None, ge=-1.0, le=1.0)
+    concern: bool = False
+    follow_up: str | None = Field(default=None, max_length=5000)
+    subject: str | None = Field(default=None, max_length=1000)
+    direction: Direction | None = None
+    answered: bool | None = None
+
+    @field_validator("team_ids", "contact_ids")
+    @classmethod
+    def _unique_ids(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class FieldChange(BaseModel):
+    """The old and new value of one field."""
+
+    model_config = ConfigDict(frozen=True)
+
+    old: Any = None
+    new: Any = None
+
+
+class RoleChange(BaseModel):
+    """A change of a contact's title, seniority, reports_to, status or account."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    contact_id: str
+    account_id: str
+    old_account_id: str
+    changed_at: UtcDatetime
+    changes: dict[str, FieldChange]
+
+
+ROLE_FIELDS: tuple[str, ...] = ("title", "seniority", "reports_to", "status", "account_id")
+"""Contact fields whose change is recorded as a :class:`RoleChange`."""

@@ -1,0 +1,120 @@
+"""Every setting of stakegraph, in one pydantic-settings object (env prefix ``STAKEGRAPH_``).
+
+Settings are built by :func:`get_settings`, never at import time, so tests and the CLI can pass
+their own values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+__all__ = ["AnalysisSettings", "Settings", "get_settings"]
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("stakegraph", appauthor=False))
+
+
+class AnalysisSettings(BaseSettings):
+    """The numbers of the metric definitions (DESIGN.md, "Analysis"); each one can be changed."""
+
+    model_config = SettingsConfigDict(env_prefix="STAKEGRAPH_ANALYSIS_", extra="ignore")
+
+    half_life_days: float = 90.0
+    kind_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "meeting": 1.0,
+            "call": 0.8,
+            "event": 0.5,
+            "email": 0.3,
+            "message": 0.2,
+        }
+    )
+    live_tie_threshold: float = 0.5
+    senior_seniorities: list[str] = Field(default_factory=lambda: ["c_level", "vp", "director"])
+    senior_buying_roles: list[str] = Field(
+        default_factory=lambda: ["economic_buyer", "executive_sponsor", "decision_maker"]
+    )
+    seniority_weights: dict[str, float] = Field(
+        default_factory=lambda: {"c_level": 4.0, "vp": 3.0, "director": 2.0, "other": 2.0}
+    )
+    going_dark_min_days: float = 30.0
+    going_dark_gap_factor: float = 3.0
+    going_dark_gap_window: int = 10
+    spof_strength_share: float = 0.5
+    threads_points: list[float] = Field(default_factory=lambda: [40.0, 30.0, 15.0, 0.0])
+    senior_coverage_points: float = 30.0
+    recency_quiet_days: float = 30.0
+    recency_full_days: float = 90.0
+    recency_points: float = 20.0
+    executive_alignment_points: float = 10.0
+    level_medium: float = 30.0
+    level_high: float = 60.0
+    count_unanswered_outbound_email: bool = False
+
+
+class Settings(BaseSettings):
+    """Settings of one stakegraph process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STAKEGRAPH_", env_file=None, extra="ignore", env_nested_delimiter="__"
+    )
+
+    # Storage
+    graph_url: str = Field(
+        default="",
+        description="Empty for the embedded FalkorDB; falkordb://host:port; neo4j:// or bolt://.",
+    )
+    graph_name: str = "stakegraph"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str | None = None
+    write_batch_size: int = 1000
+    server_start_timeout_s: float = 20.0
+
+    # Identity (importers)
+    our_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = 8765
+    max_body_bytes: int = 20 * 1024 * 1024
+    report_timeout_s: float = 30.0
+    max_account_contacts: int = 20_000
+    scan_interval_s: float = 900.0
+    delivery_interval_s: float = 1.0
+
+    # Webhooks
+    webhook_allow_private: bool = False
+    webhook_timeout_s: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_backoff_base_s: float = 1.0
+    webhook_backoff_max_s: float = 600.0
+
+    # Portfolio
+    workers: int = 0
+
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+
+    @field_validator("our_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [d.strip().lower().lstrip("@") for d in value.split(",") if d.strip()]
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when stakegraph runs its own FalkorDB server."""
+        return not self.graph_url
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit ``overrides`` taking precedence."""
+    return Settings(**overrides)  # type: ignore[arg-type]

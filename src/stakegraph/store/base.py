@@ -1,0 +1,159 @@
+"""The store port: what stakegraph asks of a graph database, whichever engine runs.
+
+Two adapters implement it over the same Cypher files (``cypher/``): the embedded FalkorDB
+(:mod:`stakegraph.store.falkor`) and Neo4j (:mod:`stakegraph.store.neo4j`). Nothing outside the
+store package knows which one runs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from stakegraph.model import (
+    Account,
+    AccountSnapshot,
+    Contact,
+    Interaction,
+    RoleChange,
+    TeamMember,
+)
+
+__all__ = ["GraphStore", "UpsertResult"]
+
+
+@dataclass
+class UpsertResult:
+    """What one batch upsert did, by external id."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    role_changes: list[RoleChange] = field(default_factory=list)
+
+    def merge(self, other: UpsertResult) -> None:
+        """Add ``other``'s ids and role changes to this result."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.role_changes += other.role_changes
+
+    def counts(self) -> dict[str, int]:
+        """Created / updated / unchanged counts."""
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+        }
+
+
+class GraphStore(ABC):
+    """A graph database holding accounts, contacts, our team and interactions.
+
+    Every write is an idempotent upsert keyed by external id: writing the same records twice
+    changes nothing the second time (and reports them as unchanged).
+    """
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the indexes and unique constraints (idempotent)."""
+
+    @abstractmethod
+    def ping(self) -> bool:
+        """True when the database answers."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (and stop an embedded server this process started)."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ----------------------------------------------------------------------------
+    @abstractmethod
+    def upsert_accounts(self, accounts: Sequence[Account]) -> UpsertResult:
+        """Create or update accounts."""
+
+    @abstractmethod
+    def upsert_team(self, members: Sequence[TeamMember]) -> UpsertResult:
+        """Create or update our team members."""
+
+    @abstractmethod
+    def upsert_contacts(
+        self, contacts: Sequence[Contact], *, at: datetime | None = None
+    ) -> UpsertResult:
+        """Create or update contacts; accounts and managers must exist (or be in the batch).
+
+        A change of title, seniority, reports_to, status or account is recorded as a
+        :class:`~stakegraph.model.RoleChange` at ``at`` (default: now) and returned in
+        ``role_changes``.
+        """
+
+    @abstractmethod
+    def upsert_interactions(self, interactions: Sequence[Interaction]) -> UpsertResult:
+        """Create or update interactions and the tie aggregates of the pairs they touch."""
+
+    @abstractmethod
+    def delete_account(self, account_id: str) -> bool:
+        """Delete an account with its contacts and interactions; False if it did not exist."""
+
+    # -- reads -----------------------------------------------------------------------------
+    @abstractmethod
+    def get_account(self, account_id: str) -> Account | None:
+        """One account, or None."""
+
+    @abstractmethod
+    def get_contact(self, contact_id: str) -> Contact | None:
+        """One contact, or None."""
+
+    @abstractmethod
+    def get_contacts(self, contact_ids: Sequence[str]) -> dict[str, Contact]:
+        """The contacts that exist among ``contact_ids``, by id."""
+
+    @abstractmethod
+    def get_team_member(self, member_id: str) -> TeamMember | None:
+        """One team member, or None."""
+
+    @abstractmethod
+    def existing_ids(self, label: str, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` exist as ``label`` (one of Account, Contact, TeamMember, Interaction)."""
+
+    @abstractmethod
+    def list_accounts(self) -> list[Account]:
+        """Every account, ordered by id."""
+
+    @abstractmethod
+    def account_snapshot(
+        self, account_id: str, as_of: datetime | None = None, *, full: bool = False
+    ) -> AccountSnapshot:
+        """One account's people and interactions as of ``as_of`` (default: now).
+
+        Answers from the tie aggregates when ``as_of`` is not before the account's last
+        interaction and ``full`` is False; otherwise reads every interaction up to ``as_of``.
+        Raises :class:`~stakegraph.errors.NotFoundError` for an unknown account.
+        """
+
+    @abstractmethod
+    def role_changes(
+        self, *, account_id: str | None = None, contact_id: str | None = None
+    ) -> list[RoleChange]:
+        """Recorded role changes, oldest first."""
+
+    @abstractmethod
+    def export(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every stored entity as ``(section, record)`` in bundle order, for the bundle export.
+
+        Sections: ``accounts``, ``team``, ``contacts``, ``interactions``; records are the
+        JSON form of the model.
+        """
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """How many accounts, contacts, team members and interactions are stored."""
