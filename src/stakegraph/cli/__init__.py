@@ -20,6 +20,13 @@ def version() -> None:
     typer.echo(__version__)
 
 
+from stakegraph.cli import keys as _keys  # noqa: E402
+from stakegraph.cli import serve as _serve  # noqa: E402
+
+app.add_typer(_keys.app, name="keys")
+app.command("serve")(_serve.serve)
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

@@ -1,0 +1,61 @@
+"""``stakegraph serve``: the REST API and the browser pages, with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from stakegraph.errors import StakegraphError
+from stakegraph.settings import get_settings
+
+__all__ = ["serve"]
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8765).")] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo portfolio first if the store is empty.")
+    ] = False,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the API (/v1, /docs) and the pages (/) until interrupted.
+
+    On a loopback address without API keys the service runs open and says so; on any other
+    address it refuses to start until a key exists (``stakegraph keys create``).
+    """
+    import uvicorn
+
+    from stakegraph.api import create_app
+    from stakegraph.api.app import check_exposure
+    from stakegraph.store import open_store
+
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = get_settings(**overrides)
+    store = open_store(settings)
+    try:
+        store.ensure_schema()
+        try:
+            check_exposure(settings, store)
+        except StakegraphError as error:
+            typer.echo(f"error: {error.message}", err=True)
+            raise typer.Exit(2) from None
+        if demo:
+            _load_demo(store, settings)
+        app = create_app(settings, store=store)
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_level=log_level, access_log=False
+        )
+        typer.echo(f"stakegraph serving on http://{settings.host}:{settings.port}/", err=True)
+        uvicorn.Server(config).run()
+    finally:
+        store.close()
+
+
+def _load_demo(store: object, settings: object) -> None:
+    typer.echo("demo data: not available yet", err=True)
