@@ -6,7 +6,6 @@ hangs on, coverage names the uncovered. Floats are rounded to 4 decimals in JSON
 
 from __future__ import annotations
 
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -194,5 +193,3 @@ class Report(BaseModel):
     )
     people: list[Person] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)
-
-
