@@ -134,6 +134,8 @@ def create_app(
         version=__version__,
         summary="Warns an account team when a customer relationship hangs on one person.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         responses={
             401: {"description": "No usable API key"},
             422: {"description": "Invalid input; the message names the field"},
@@ -146,6 +148,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static/vis", StaticFiles(directory=vis_network_dir()), name="static-vis")
     app.mount("/static/maps", StaticFiles(directory=maps_static_dir()), name="static-maps")
+    app.mount("/static/docs", StaticFiles(directory=ops.docs_static_dir()), name="static-docs")
     app.mount("/static/pages", StaticFiles(directory=pages.static_dir()), name="static-pages")
     # Outermost last: metrics see every response, including the body limit's 413.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

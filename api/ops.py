@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from stakegraph import __version__
 
 from .deps import MetricsDep, StoreDep
 
-__all__ = ["router"]
+__all__ = ["docs_static_dir", "router"]
 
 router = APIRouter(tags=["operations"])
 
@@ -56,3 +60,32 @@ async def readyz(store: StoreDep) -> JSONResponse:
 async def metrics(metrics: MetricsDep) -> Response:
     """Request counts and latencies by route, report cache hits, report times."""
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def docs_static_dir() -> Path:
+    """Swagger UI and ReDoc as shipped in the fastapi-offline wheel (so /docs needs no CDN)."""
+    return Path(str(resources.files("fastapi_offline"))) / "static"
+
+
+@router.get("/docs", include_in_schema=False)
+async def swagger_ui() -> HTMLResponse:
+    """The interactive API documentation, served from the service itself."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="stakegraph API",
+        swagger_js_url="/static/docs/swagger-ui-bundle.js",
+        swagger_css_url="/static/docs/swagger-ui.css",
+        swagger_favicon_url="/static/docs/favicon.png",
+    )
+
+
+@router.get("/redoc", include_in_schema=False)
+async def redoc() -> HTMLResponse:
+    """The API reference, served from the service itself."""
+    return get_redoc_html(
+        openapi_url="/openapi.json",
+        title="stakegraph API",
+        redoc_js_url="/static/docs/redoc.standalone.js",
+        redoc_favicon_url="/static/docs/favicon.png",
+        with_google_fonts=False,
+    )

@@ -202,7 +202,7 @@ class ReportService:
     ) -> Reported:
         start = time.perf_counter()
         snapshot = self._snapshot(account_id, as_of, full=False)
-        report = build_report(snapshot, self._settings, without=without)
+        report = build_report(snapshot, self._settings.analysis, without=without)
         self._metrics.report_seconds.observe(time.perf_counter() - start)
         return Reported(snapshot, report)
 
@@ -221,7 +221,7 @@ class ReportService:
                 interaction_count=0,
                 ties=None,
             )
-            report = build_report(past, self._settings)
+            report = build_report(past, self._settings.analysis)
             out.append(
                 HistoryPoint(
                     as_of=point,

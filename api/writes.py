@@ -7,12 +7,18 @@ on ``app.state.events`` so cached reports of the accounts it touched are dropped
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
+from stakegraph.bundle.io import read_bundle
+from stakegraph.bundle.schema import bundle_schema
 from stakegraph.errors import NotFoundError, ValidationFailed
+from stakegraph.ingest import ImportReport, Record, Reject, ingest
 from stakegraph.keys import Principal
 from stakegraph.model import Account, Contact, TeamMember
 from stakegraph.store.base import GraphStore, UpsertResult
@@ -282,3 +288,86 @@ def post_interactions(
         unchanged=result.unchanged,
         role_changes=result.role_changes,
     )
+
+
+def _allowed_records(
+    principal: Principal, records: Iterable[Record | Reject]
+) -> Iterator[Record | Reject]:
+    """The bundle's records, with those of accounts outside the key's allow-list rejected."""
+    for item in records:
+        if principal.accounts is None or isinstance(item, Reject):
+            yield item
+            continue
+        section, raw, location = item
+        account_id: object = None
+        if isinstance(raw, dict):
+            account_id = raw.get("id") if section == "accounts" else raw.get("account_id")
+        if section == "team" or account_id is None or principal.can_see(str(account_id)):
+            yield item
+        else:
+            yield Reject(
+                "api",
+                location,
+                f"this key may not write to account {account_id!r}",
+                entity=section,
+                id=str(raw.get("id")) if isinstance(raw, dict) else None,
+                field="id" if section == "accounts" else "account_id",
+            )
+
+
+@router.post(
+    "/bundle",
+    summary="Import a bundle",
+    responses={
+        400: {"model": ErrorBody, "description": "Not a bundle (not JSON, wrong top level)"}
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": bundle_schema()}},
+        }
+    },
+)
+async def post_bundle(
+    request: Request,
+    principal: WriteKey,
+    store: StoreDep,
+    events: EventsDep,
+    metrics: MetricsDep,
+    dry_run: Annotated[bool, Query(description="Report what would change, write nothing")] = False,
+) -> dict[str, Any]:
+    """Import a bundle with the same semantics as ``stakegraph import``: good records are
+    written (idempotently), bad ones are listed in ``rejects`` with where and why; ``ok`` is
+    false when anything was rejected."""
+    body = await request.body()
+
+    def run() -> ImportReport:
+        records = read_bundle(io.BytesIO(body), source="api")
+        return ingest(
+            store,
+            _allowed_records(principal, records),
+            source="api",
+            dry_run=dry_run,
+            batch_size=store_batch(store),
+        )
+
+    report = await run_in_threadpool(run)
+    if not dry_run:
+        counts = report.counts
+        metrics.writes.labels("bundle").inc()
+        team_changed = counts["team"].created + counts["team"].updated > 0
+        events.publish(
+            WriteEvent(
+                kind="bundle",
+                account_ids=frozenset(report.touched_accounts),
+                every_account=team_changed,
+                role_changes=tuple(report.role_changes),
+                source="bundle",
+            )
+        )
+    return {"ok": report.ok, **report.to_dict()}
+
+
+def store_batch(store: GraphStore) -> int:
+    """The store's write batch size (1000 when it does not say)."""
+    return int(getattr(store, "batch_size", 1000))

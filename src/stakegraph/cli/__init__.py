@@ -54,6 +54,7 @@ from stakegraph.cli.imports import import_app  # noqa: E402
 
 app.add_typer(import_app, name="import")
 app.command("export")(_export.export)
+
 from stakegraph.cli import keys as _keys  # noqa: E402
 from stakegraph.cli import serve as _serve  # noqa: E402
 
