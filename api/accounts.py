@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -10,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from stakegraph.analysis.report import Report, RiskLevel
-from stakegraph.errors import ValidationFailed
+from stakegraph.errors import StakegraphError, ValidationFailed
 from stakegraph.keys import Principal
 from stakegraph.maps import build_map, render_map_page
 from stakegraph.model import Account
@@ -34,6 +35,8 @@ from .schemas import (
 )
 
 __all__ = ["portfolio", "router"]
+
+log = logging.getLogger("stakegraph.api")
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such account (or not visible to this key)"}
@@ -83,9 +86,11 @@ async def _summaries(accounts: list[Account], reports: ReportService) -> list[Ac
     rows: list[AccountSummary] = []
     for account in accounts:
         result = results[account.id]
-        if isinstance(result, Exception):
-            message = getattr(result, "message", None) or type(result).__name__
-            rows.append(account_summary(account, None, error=str(message)))
+        if isinstance(result, StakegraphError):
+            rows.append(account_summary(account, None, error=result.message))
+        elif isinstance(result, Exception):
+            log.error("the report of %r failed", account.id, exc_info=result)
+            rows.append(account_summary(account, None, error="internal error; see the log"))
         else:
             rows.append(account_summary(account, result))
     return rows

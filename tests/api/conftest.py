@@ -3,6 +3,7 @@ fresh graph of the session's embedded FalkorDB. Tests talk to it over HTTP with 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,7 +48,13 @@ def serve(settings: Settings, store: GraphStore, **app_kwargs: Any) -> Iterator[
     app = create_app(settings, store=store, **app_kwargs)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+
+    def run() -> None:
+        # uvicorn exits the process (SystemExit) when the lifespan refuses to start.
+        with contextlib.suppress(SystemExit):
+            server.run()
+
+    thread = threading.Thread(target=run, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from stakegraph.keys import Scope, new_api_key
-from stakegraph.settings import get_settings
+
+from .common import cli_store, fail
 
 __all__ = ["app"]
 
@@ -17,6 +18,7 @@ app = typer.Typer(help="API keys of the service (stored hashed; a key is shown o
 
 @app.command("create")
 def create(
+    ctx: typer.Context,
     scope: Annotated[
         list[Scope],
         typer.Option("--scope", help="read, write or admin (repeat for several)."),
@@ -28,16 +30,13 @@ def create(
     name: Annotated[str, typer.Option("--name", help="Who holds the key, what for.")] = "",
 ) -> None:
     """Create a key and print it once: store it now, it cannot be shown again."""
-    from stakegraph.store import open_store
-
     account_list = None
     if accounts is not None:
         account_list = [a.strip() for a in accounts.split(",") if a.strip()]
         if not account_list:
-            raise typer.BadParameter("give at least one account id", param_hint="--accounts")
+            fail("--accounts needs at least one account id", 2)
     key, record = new_api_key(scope, accounts=account_list, name=name)
-    with open_store(get_settings()) as store:
-        store.ensure_schema()
+    with cli_store(ctx) as store:
         store.save_api_key(record)
     typer.echo(key)
     limit = ", ".join(record.accounts) if record.accounts is not None else "every account"
@@ -50,12 +49,11 @@ def create(
 
 @app.command("list")
 def list_keys(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List keys (ids, scopes, accounts, state; never the keys themselves)."""
-    from stakegraph.store import open_store
-
-    with open_store(get_settings()) as store:
+    with cli_store(ctx) as store:
         keys = store.api_keys()
     if as_json:
         typer.echo(
@@ -72,13 +70,12 @@ def list_keys(
 
 
 @app.command("revoke")
-def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`).")]) -> None:
+def revoke(
+    ctx: typer.Context,
+    key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`).")]) -> None:
     """Revoke a key; the service stops accepting it within a few seconds."""
-    from stakegraph.store import open_store
-
-    with open_store(get_settings()) as store:
+    with cli_store(ctx) as store:
         found = store.revoke_api_key(key_id)
     if not found:
-        typer.echo(f"error: no active key {key_id!r}", err=True)
-        raise typer.Exit(2)
+        fail(f"no active key {key_id!r}", 2)
     typer.echo(f"revoked {key_id}")

@@ -7,12 +7,15 @@ from typing import Annotated
 import typer
 
 from stakegraph.errors import StakegraphError
-from stakegraph.settings import get_settings
+from stakegraph.store import GraphStore
+
+from .common import cli_settings, fail
 
 __all__ = ["serve"]
 
 
 def serve(
+    ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8765).")] = None,
     demo: Annotated[
@@ -36,15 +39,14 @@ def serve(
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
-    settings = get_settings(**overrides)
+    settings = cli_settings(ctx).model_copy(update=overrides)
     store = open_store(settings)
     try:
         store.ensure_schema()
         try:
             check_exposure(settings, store)
         except StakegraphError as error:
-            typer.echo(f"error: {error.message}", err=True)
-            raise typer.Exit(2) from None
+            fail(error.message, 2)
         if demo:
             _load_demo(store, settings)
         app = create_app(settings, store=store)
@@ -57,5 +59,5 @@ def serve(
         store.close()
 
 
-def _load_demo(store: object, settings: object) -> None:
+def _load_demo(store: GraphStore, settings: object) -> None:
     typer.echo("demo data: not available yet", err=True)
