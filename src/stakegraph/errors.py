@@ -16,8 +16,8 @@ __all__ = [
     "StakegraphError",
     "StoreError",
     "StoreUnavailableError",
-    "ValidationProblem",
     "ValidationFailed",
+    "ValidationProblem",
 ]
 
 

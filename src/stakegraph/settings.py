@@ -7,11 +7,11 @@ their own values.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 __all__ = ["AnalysisSettings", "Settings", "get_settings"]
 
@@ -56,6 +56,14 @@ class AnalysisSettings(BaseSettings):
     level_medium: float = 30.0
     level_high: float = 60.0
     count_unanswered_outbound_email: bool = False
+
+    # Analysis, alignment (issue 3): what a stance is worth in a function's mean stance, and who
+    # counts as executive on each side for executive alignment.
+    stance_values: dict[str, float] = Field(
+        default_factory=lambda: {"supporter": 1.0, "neutral": 0.0, "detractor": -1.0}
+    )
+    executive_roles: list[str] = Field(default_factory=lambda: ["executive"])
+    executive_seniorities: list[str] = Field(default_factory=lambda: ["c_level", "vp"])
 
 
 class Settings(BaseSettings):

@@ -56,7 +56,7 @@ class TieAggregate:
                     total += weights.get("email", 0.0) * mass
                 continue
             total += weights.get(kind, 0.0) * mass
-        return total * factor
+        return float(total * factor)
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class AccountSnapshot:
 
     Either ``interactions`` holds every interaction up to ``as_of`` (``ties`` is ``None``), or the
     store answered from its tie aggregates: then ``ties`` holds one aggregate per pair,
-    ``interactions`` is empty, and ``recent_times`` / ``interaction_count`` / ``last_interaction_at``
-    describe the interactions without listing them.
+    ``interactions`` is empty, and ``recent_times`` / ``interaction_count`` /
+    ``last_interaction_at`` describe the interactions without listing them.
     """
 
     account: Account
