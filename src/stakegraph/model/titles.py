@@ -50,6 +50,21 @@ _ABBREVIATIONS: dict[str, str] = {
 }
 
 _CHIEF_ACRONYM = re.compile(r"^c[a-z]{1,3}o$")
+# "Chief Financial Officer", "Chief Risk Management Officer" -- but not "Chief of Staff".
+_CHIEF_OFFICER = re.compile(r" chief (?!of )(?:[a-z&+-]+ ){1,4}officer ")
+# What HR systems and CRMs put in a title field when there is none.
+_NO_TITLE = frozenset({"n/a", "na", "none", "unknown", "-", "--", "?", "tbd", "tba", "null", "."})
+# Rank words that say nothing about business or technology ("Vice President" is not the
+# "President" who runs the business; "Executive Director" is not an executive function).
+_RANK_PHRASES = (
+    "executive vice president",
+    "senior vice president",
+    "assistant vice president",
+    "vice president",
+    "executive director",
+    "executive assistant",
+    "managing director",
+)
 _CHIEF_FUNCTIONS: dict[str, Function] = {
     "cio": Function.TECHNOLOGY,
     "cto": Function.TECHNOLOGY,
@@ -75,12 +90,20 @@ _C_LEVEL_PHRASES = (
     "managing director",
     "managing partner",
     "general partner",
+    "co-founder",
     "chairman",
     "chairwoman",
     "chair",
     "board member",
 )
-_VP_PHRASES = ("vice president", "head of", "general manager", "partner", "principal officer")
+_VP_PHRASES = (
+    "vice president",
+    "head of",
+    "general manager",
+    "general counsel",
+    "partner",
+    "principal officer",
+)
 _DIRECTOR_PHRASES = ("director", "head", "senior manager", "controller", "treasurer")
 _MANAGER_PHRASES = (
     "manager",
@@ -164,6 +187,18 @@ _BUSINESS_WORDS = (
     "government affairs",
     "credit",
     "origination",
+    "operating",
+    "lawyer",
+    "attorney",
+    "paralegal",
+    "litigation",
+    "tax",
+    "treasury",
+    "cash",
+    "payroll",
+    "government relation",
+    "government relations",
+    "public affairs",
 )
 
 
@@ -181,6 +216,10 @@ def _has(text: str, phrase: str) -> bool:
     return f" {phrase} " in text
 
 
+def _is_blank(title: str) -> bool:
+    return not title.strip() or title.strip().lower() in _NO_TITLE
+
+
 def infer_seniority(title: str | None) -> Seniority:
     """Seniority of a title; :attr:`Seniority.UNKNOWN` for an empty title.
 
@@ -191,17 +230,20 @@ def infer_seniority(title: str | None) -> Seniority:
     >>> infer_seniority("CIO")
     <Seniority.C_LEVEL: 'c_level'>
     """
-    if not title or not title.strip():
+    if title is None or _is_blank(title):
         return Seniority.UNKNOWN
     text = _normalise(title)
     tokens = text.split()
     if _has(text, "assistant to") or _has(text, "executive assistant"):
         return Seniority.INDIVIDUAL
     deputy = any(_has(text, w) for w in ("assistant", "deputy", "associate"))
-    if any(_CHIEF_ACRONYM.match(t) for t in tokens if t not in {"ceo-office"}) or any(
-        t in _CHIEF_FUNCTIONS for t in tokens
+    # A chief officer outranks any other title held with it ("Vice President and CFO").
+    if (
+        any(_CHIEF_ACRONYM.match(t) for t in tokens if t not in {"ceo-office"})
+        or any(t in _CHIEF_FUNCTIONS for t in tokens)
+        or _CHIEF_OFFICER.search(text)
     ):
-        return Seniority.VP if _has(text, "to the") else Seniority.C_LEVEL
+        return Seniority.VP if _has(text, "to the") or deputy else Seniority.C_LEVEL
     if _has(text, "vice president"):
         return Seniority.DIRECTOR if deputy and _has(text, "assistant") else Seniority.VP
     if any(_has(text, p) for p in _C_LEVEL_PHRASES):
@@ -228,9 +270,11 @@ def infer_function(title: str | None, department: str | None = None) -> Function
     <Function.BUSINESS: 'business'>
     """
     for text in (title, department):
-        if not text or not text.strip():
+        if text is None or _is_blank(text):
             continue
         norm = _normalise(text)
+        for phrase in _RANK_PHRASES:
+            norm = norm.replace(f" {phrase} ", " ")
         for token in norm.split():
             if token in _CHIEF_FUNCTIONS:
                 return _CHIEF_FUNCTIONS[token]

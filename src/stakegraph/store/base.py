@@ -123,7 +123,7 @@ class GraphStore(ABC):
 
     @abstractmethod
     def existing_ids(self, label: str, ids: Sequence[str]) -> set[str]:
-        """Which of ``ids`` exist as ``label`` (Account, Contact, TeamMember or Interaction)."""
+        """Which of ``ids`` exist as ``label``: Account, Contact, TeamMember or Interaction."""
 
     @abstractmethod
     def list_accounts(self) -> list[Account]:
