@@ -1,4 +1,4 @@
-"""Factories for domain objects in tests: short to call, valid by default, explicit where it matters.
+"""Factories for domain objects in tests: short to call, valid by default, explicit where needed.
 
 Times default to :data:`NOW`, a fixed instant, so expected values can be computed by hand.
 """

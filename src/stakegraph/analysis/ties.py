@@ -119,6 +119,22 @@ def interaction_weight(
     return float(weight * 0.5 ** (age_days / settings.half_life_days))
 
 
+def _ties(
+    strength: dict[tuple[str, str], float],
+    count: dict[tuple[str, str], int],
+    last: dict[tuple[str, str], datetime],
+    settings: AnalysisSettings,
+) -> dict[tuple[str, str], TieStrength]:
+    # A pair with nothing that counts (only unanswered mail, say) is no tie at all, whichever
+    # way the strengths were computed.
+    threshold = settings.live_tie_threshold - _LIVE_TOLERANCE
+    return {
+        pair: TieStrength(pair[0], pair[1], s, s >= threshold, count[pair], last[pair])
+        for pair, s in strength.items()
+        if s > 0
+    }
+
+
 def _from_interactions(
     interactions: Iterable[Interaction], as_of: datetime, settings: AnalysisSettings
 ) -> dict[tuple[str, str], TieStrength]:
@@ -137,11 +153,7 @@ def _from_interactions(
                 count[pair] = count.get(pair, 0) + 1
                 if pair not in last or interaction.occurred_at > last[pair]:
                     last[pair] = interaction.occurred_at
-    threshold = settings.live_tie_threshold - _LIVE_TOLERANCE
-    return {
-        pair: TieStrength(pair[0], pair[1], s, s >= threshold, count[pair], last[pair])
-        for pair, s in strength.items()
-    }
+    return _ties(strength, count, last, settings)
 
 
 def _from_aggregates(
@@ -174,11 +186,7 @@ def _from_aggregates(
         at = to_utc(aggregate.last_at)
         if pair not in last or at > last[pair]:
             last[pair] = at
-    threshold = settings.live_tie_threshold - _LIVE_TOLERANCE
-    return {
-        pair: TieStrength(pair[0], pair[1], s, s >= threshold, count[pair], last[pair])
-        for pair, s in strength.items()
-    }
+    return _ties(strength, count, last, settings)
 
 
 def tie_strengths(snapshot: AccountSnapshot, settings: AnalysisSettings) -> list[TieStrength]:
