@@ -65,8 +65,9 @@ class AccountSnapshot:
 
     Either ``interactions`` holds every interaction up to ``as_of`` (``ties`` is ``None``), or the
     store answered from its tie aggregates: then ``ties`` holds one aggregate per pair,
-    ``interactions`` is empty, and ``recent_times`` / ``interaction_count`` /
-    ``last_interaction_at`` describe the interactions without listing them.
+    ``interactions`` is empty. In both cases ``recent_times`` (the account's latest interaction
+    times up to ``as_of``, newest first) and ``interaction_count`` describe the account's own
+    interactions: use them for recency rather than ``interactions``.
     """
 
     account: Account

@@ -1,0 +1,4 @@
+// Every account, in id order.
+MATCH (a:Account)
+RETURN properties(a) AS props
+ORDER BY a.id

@@ -1,0 +1,12 @@
+// Neo4j 5: unique constraints (which also index) and lookup indexes (statements separated by ';').
+CREATE CONSTRAINT account_id IF NOT EXISTS FOR (n:Account) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (n:Contact) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT team_member_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT role_change_id IF NOT EXISTS FOR (n:RoleChange) REQUIRE n.id IS UNIQUE;
+CREATE INDEX contact_account IF NOT EXISTS FOR (n:Contact) ON (n.account_id);
+CREATE INDEX contact_email IF NOT EXISTS FOR (n:Contact) ON (n.email);
+CREATE INDEX team_member_email IF NOT EXISTS FOR (n:TeamMember) ON (n.email);
+CREATE INDEX interaction_account IF NOT EXISTS FOR (n:Interaction) ON (n.account_id);
+CREATE INDEX role_change_contact IF NOT EXISTS FOR (n:RoleChange) ON (n.contact_id);
+CREATE INDEX role_change_account IF NOT EXISTS FOR (n:RoleChange) ON (n.account_id)

@@ -1,0 +1,426 @@
+"""What both adapters share: diffing upserts, role changes, tie aggregates, snapshots, export.
+
+An adapter only says how to run one catalog statement (:meth:`CypherStore._run`) and how to
+create its schema; everything else is written once here, over the statements in ``cypher/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import abstractmethod
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from stakegraph.errors import NotFoundError, StoreError
+from stakegraph.model import (
+    ROLE_FIELDS,
+    Account,
+    AccountSnapshot,
+    Contact,
+    FieldChange,
+    Interaction,
+    RoleChange,
+    TeamMember,
+)
+from stakegraph.model.snapshot import decay_mass
+from stakegraph.settings import Settings
+from stakegraph.store import records
+from stakegraph.store.base import GraphStore, UpsertResult
+
+__all__ = ["CypherStore"]
+
+_Entity = TypeVar("_Entity", Account, Contact, TeamMember, Interaction)
+
+_LABEL_READS = {
+    "Account": "get_accounts",
+    "Contact": "get_contacts",
+    "TeamMember": "get_team_members",
+    "Interaction": "get_interactions",
+}
+
+
+def _chunks(items: Sequence[_Entity], size: int) -> Iterator[Sequence[_Entity]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _last_wins(items: Iterable[_Entity]) -> list[_Entity]:
+    """One entity per id, the last one given (a batch may name an id twice)."""
+    by_id: dict[str, _Entity] = {}
+    for item in items:
+        by_id.pop(item.id, None)
+        by_id[item.id] = item
+    return list(by_id.values())
+
+
+def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when the stored properties already say what ``new`` says (missing means null)."""
+    for key, value in new.items():
+        stored = old.get(key)
+        if value is None or value == []:
+            if stored not in (None, []):
+                return False
+        elif isinstance(value, float) or isinstance(stored, float):
+            if stored is None or abs(float(stored) - float(value)) > 1e-9:
+                return False
+        elif stored != value:
+            return False
+    return True
+
+
+def _pair_masses(
+    occurrences: Iterable[tuple[str, int, str | None, bool | None]], half_life_days: float
+) -> tuple[list[float], int, int, int]:
+    """Fold (kind, occurred_at ms, direction, answered) into TIE masses, count, first, last."""
+    masses = [0.0] * len(records.TIE_KINDS)
+    count = 0
+    first = 2**62
+    last = -(2**62)
+    for kind, at_ms, direction, answered in occurrences:
+        slot = kind
+        if kind == "email" and direction == "outbound" and answered is False:
+            slot = "email_unanswered"
+        masses[records.TIE_KINDS.index(slot)] += decay_mass(records.from_ms(at_ms), half_life_days)
+        count += 1
+        first = min(first, at_ms)
+        last = max(last, at_ms)
+    return masses, count, first, last
+
+
+class CypherStore(GraphStore):
+    """A :class:`GraphStore` over the statement catalog; adapters implement :meth:`_run`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.batch_size = max(1, settings.write_batch_size)
+        self.half_life_days = settings.analysis.half_life_days
+
+    # -- what an adapter provides ----------------------------------------------------------
+    @abstractmethod
+    def _run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run the catalog statement ``name`` with ``params``; rows as dicts by column name."""
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _props_by_id(self, statement: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), self.batch_size):
+            for row in self._run(statement, {"ids": list(ids[start : start + self.batch_size])}):
+                props = dict(row["props"])
+                out[str(props["id"])] = props
+        return out
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._run("ping")[0]["ok"] == 1)
+        except Exception:
+            return False
+
+    # -- writes ----------------------------------------------------------------------------
+    def _upsert_plain(
+        self, statement: str, read: str, entities: Sequence[Any], to_props: Any
+    ) -> UpsertResult:
+        result = UpsertResult()
+        for batch in _chunks(_last_wins(entities), self.batch_size):
+            existing = self._props_by_id(read, [e.id for e in batch])
+            rows = []
+            for entity in batch:
+                props = to_props(entity)
+                old = existing.get(entity.id)
+                if old is None:
+                    result.created.append(entity.id)
+                elif _same(old, props):
+                    result.unchanged.append(entity.id)
+                    continue
+                else:
+                    result.updated.append(entity.id)
+                rows.append({"id": entity.id, "props": props})
+            if rows:
+                self._run(statement, {"rows": rows})
+        return result
+
+    def upsert_accounts(self, accounts: Sequence[Account]) -> UpsertResult:
+        return self._upsert_plain(
+            "upsert_accounts", "get_accounts", accounts, records.account_props
+        )
+
+    def upsert_team(self, members: Sequence[TeamMember]) -> UpsertResult:
+        return self._upsert_plain(
+            "upsert_team_members", "get_team_members", members, records.team_member_props
+        )
+
+    def upsert_contacts(
+        self, contacts: Sequence[Contact], *, at: datetime | None = None
+    ) -> UpsertResult:
+        when = (at or datetime.now(UTC)).astimezone(UTC)
+        result = UpsertResult()
+        for batch in _chunks(_last_wins(contacts), self.batch_size):
+            existing = self._props_by_id("get_contacts", [c.id for c in batch])
+            rows = []
+            changes: list[RoleChange] = []
+            for contact in batch:
+                props = records.contact_props(contact)
+                old = existing.get(contact.id)
+                if old is None:
+                    result.created.append(contact.id)
+                elif _same(old, props):
+                    result.unchanged.append(contact.id)
+                    continue
+                else:
+                    result.updated.append(contact.id)
+                    change = self._role_change(old, props, when)
+                    if change is not None:
+                        changes.append(change)
+                rows.append({"id": contact.id, "props": props})
+            if rows:
+                self._run("upsert_contacts", {"rows": rows})
+            if changes:
+                self._run(
+                    "create_role_changes",
+                    {
+                        "rows": [
+                            {"id": c.id, "props": records.role_change_props(c)} for c in changes
+                        ]
+                    },
+                )
+                result.role_changes += changes
+        return result
+
+    @staticmethod
+    def _role_change(
+        old: Mapping[str, Any], new: Mapping[str, Any], when: datetime
+    ) -> RoleChange | None:
+        fields = {
+            name: FieldChange(old=old.get(name), new=new.get(name))
+            for name in ROLE_FIELDS
+            if old.get(name) != new.get(name)
+        }
+        if not fields:
+            return None
+        digest = hashlib.sha1(
+            repr(sorted((k, v.old, v.new) for k, v in fields.items())).encode()
+        ).hexdigest()[:12]
+        return RoleChange(
+            id=f"{new['id']}:{records.to_ms(when)}:{digest}",
+            contact_id=str(new["id"]),
+            account_id=str(new["account_id"]),
+            old_account_id=str(old.get("account_id") or new["account_id"]),
+            changed_at=when,
+            changes=fields,
+        )
+
+    def upsert_interactions(self, interactions: Sequence[Interaction]) -> UpsertResult:
+        result = UpsertResult()
+        for batch in _chunks(_last_wins(interactions), self.batch_size):
+            existing = self._props_by_id("get_interactions", [i.id for i in batch])
+            rows = []
+            added: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]]
+            added = defaultdict(list)
+            recompute: set[tuple[str, str]] = set()
+            for interaction in batch:
+                props = records.interaction_props(interaction)
+                old = existing.get(interaction.id)
+                occurrence = (
+                    str(props["kind"]),
+                    int(props["occurred_at"]),
+                    props.get("direction"),
+                    props.get("answered"),
+                )
+                pairs = {(t, c) for t in interaction.team_ids for c in interaction.contact_ids}
+                if old is None:
+                    result.created.append(interaction.id)
+                    for pair in pairs:
+                        added[pair].append(occurrence)
+                elif _same(old, props):
+                    result.unchanged.append(interaction.id)
+                    continue
+                else:
+                    result.updated.append(interaction.id)
+                    recompute |= pairs
+                    recompute |= {
+                        (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
+                    }
+                rows.append({"id": interaction.id, "props": props})
+            if not rows:
+                continue
+            self._run("upsert_interactions", {"rows": rows})
+            if recompute:
+                self._recompute_ties(sorted(recompute))
+            tie_rows = []
+            for (team_id, contact_id), occurrences in added.items():
+                if (team_id, contact_id) in recompute:
+                    continue
+                masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
+                tie_rows.append(
+                    {
+                        "team_id": team_id,
+                        "contact_id": contact_id,
+                        "masses": masses,
+                        "count": count,
+                        "first_at": first,
+                        "last_at": last,
+                        "half_life_days": self.half_life_days,
+                    }
+                )
+            if tie_rows:
+                self._run("add_tie_masses", {"rows": tie_rows})
+        return result
+
+    def _recompute_ties(self, pairs: Sequence[tuple[str, str]]) -> None:
+        for start in range(0, len(pairs), self.batch_size):
+            chunk = pairs[start : start + self.batch_size]
+            seen: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]] = {
+                pair: [] for pair in chunk
+            }
+            params = {"pairs": [{"team_id": t, "contact_id": c} for t, c in chunk]}
+            for row in self._run("get_pair_interactions", params):
+                seen[(row["team_id"], row["contact_id"])].append(
+                    (row["kind"], int(row["occurred_at"]), row["direction"], row["answered"])
+                )
+            tie_rows = []
+            for (team_id, contact_id), occurrences in seen.items():
+                masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
+                tie_rows.append(
+                    {
+                        "team_id": team_id,
+                        "contact_id": contact_id,
+                        "masses": masses,
+                        "count": count,
+                        "first_at": first if count else 0,
+                        "last_at": last if count else 0,
+                        "half_life_days": self.half_life_days,
+                    }
+                )
+            self._run("set_ties", {"rows": tie_rows})
+
+    def delete_account(self, account_id: str) -> bool:
+        if self.get_account(account_id) is None:
+            return False
+        while True:
+            rows = self._run(
+                "delete_account_interactions",
+                {"account_id": account_id, "limit": self.batch_size},
+            )
+            if not rows or int(rows[0]["deleted"]) == 0:
+                break
+        self._run("delete_account", {"account_id": account_id})
+        return True
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_account(self, account_id: str) -> Account | None:
+        found = self._props_by_id("get_accounts", [account_id])
+        return records.account_from_props(found[account_id]) if found else None
+
+    def get_contact(self, contact_id: str) -> Contact | None:
+        return self.get_contacts([contact_id]).get(contact_id)
+
+    def get_contacts(self, contact_ids: Sequence[str]) -> dict[str, Contact]:
+        found = self._props_by_id("get_contacts", list(dict.fromkeys(contact_ids)))
+        return {cid: records.contact_from_props(p) for cid, p in found.items()}
+
+    def get_team_member(self, member_id: str) -> TeamMember | None:
+        found = self._props_by_id("get_team_members", [member_id])
+        return records.team_member_from_props(found[member_id]) if found else None
+
+    def existing_ids(self, label: str, ids: Sequence[str]) -> set[str]:
+        try:
+            statement = _LABEL_READS[label]
+        except KeyError as exc:
+            raise StoreError(f"unknown label {label!r}") from exc
+        return set(self._props_by_id(statement, list(dict.fromkeys(ids))))
+
+    def list_accounts(self) -> list[Account]:
+        return [records.account_from_props(r["props"]) for r in self._run("list_accounts")]
+
+    def account_snapshot(
+        self, account_id: str, as_of: datetime | None = None, *, full: bool = False
+    ) -> AccountSnapshot:
+        account = self.get_account(account_id)
+        if account is None:
+            raise NotFoundError(f"no account with id {account_id!r}")
+        as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
+        as_of_ms = records.to_ms(as_of)
+        contacts = tuple(
+            records.contact_from_props(r["props"])
+            for r in self._run("get_account_contacts", {"account_id": account_id})
+        )
+        window = max(1, self.settings.analysis.going_dark_gap_window)
+        recent_rows = self._run(
+            "get_account_recent_times",
+            {"account_id": account_id, "as_of": as_of_ms, "limit": window},
+        )
+        recent = tuple(records.from_ms(int(ms)) for ms in (recent_rows[0]["recent"] or []))
+        total = int(recent_rows[0]["total"]) if recent_rows else 0
+        if not full:
+            ties = [
+                records.tie_from_row(r)
+                for r in self._run("get_account_ties", {"account_id": account_id})
+            ]
+            if all(
+                t.last_at <= as_of and abs(t.half_life_days - self.half_life_days) < 1e-9
+                for t in ties
+            ):
+                team_ids = sorted({t.team_id for t in ties})
+                team = self._props_by_id("get_team_members", team_ids)
+                return AccountSnapshot(
+                    account=account,
+                    contacts=contacts,
+                    team=tuple(records.team_member_from_props(team[t]) for t in sorted(team)),
+                    as_of=as_of,
+                    ties=tuple(ties),
+                    recent_times=recent,
+                    interaction_count=total,
+                )
+        interactions = {
+            str(r["props"]["id"]): records.interaction_from_props(r["props"])
+            for r in self._run(
+                "get_account_interactions", {"account_id": account_id, "as_of": as_of_ms}
+            )
+        }
+        ordered = tuple(sorted(interactions.values(), key=lambda i: (i.occurred_at, i.id)))
+        team_ids = sorted({t for i in ordered for t in i.team_ids})
+        team = self._props_by_id("get_team_members", team_ids)
+        return AccountSnapshot(
+            account=account,
+            contacts=contacts,
+            team=tuple(records.team_member_from_props(team[t]) for t in sorted(team)),
+            as_of=as_of,
+            interactions=ordered,
+            ties=None,
+            recent_times=recent,
+            interaction_count=total,
+        )
+
+    def role_changes(
+        self, *, account_id: str | None = None, contact_id: str | None = None
+    ) -> list[RoleChange]:
+        rows = self._run("get_role_changes", {"account_id": account_id, "contact_id": contact_id})
+        return [records.role_change_from_props(r["props"]) for r in rows]
+
+    def export(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        sections = (
+            ("accounts", "export_accounts", records.account_from_props),
+            ("team", "export_team_members", records.team_member_from_props),
+            ("contacts", "export_contacts", records.contact_from_props),
+            ("interactions", "export_interactions", records.interaction_from_props),
+        )
+        for section, statement, parse in sections:
+            after = ""
+            while True:
+                rows = self._run(statement, {"after": after, "limit": self.batch_size})
+                for row in rows:
+                    entity = parse(row["props"])
+                    yield section, entity.model_dump(mode="json")
+                if len(rows) < self.batch_size:
+                    break
+                after = str(rows[-1]["props"]["id"])
+
+    def counts(self) -> dict[str, int]:
+        totals = {str(r["label"]): int(r["total"]) for r in self._run("count_entities")}
+        return {
+            "accounts": totals.get("Account", 0),
+            "contacts": totals.get("Contact", 0),
+            "team": totals.get("TeamMember", 0),
+            "interactions": totals.get("Interaction", 0),
+        }

@@ -1,0 +1,113 @@
+"""The FalkorDB adapter: the embedded server (default) or an existing one at falkordb://host:port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+import redis
+from falkordb import FalkorDB
+
+from stakegraph.errors import StoreError, StoreUnavailableError
+from stakegraph.settings import Settings
+from stakegraph.store import catalog
+from stakegraph.store.cypher_store import CypherStore
+from stakegraph.store.embedded import EmbeddedServer
+
+__all__ = ["FalkorStore"]
+
+_UNIQUE = (
+    "Account",
+    "Contact",
+    "TeamMember",
+    "Interaction",
+    "RoleChange",
+)
+
+
+class FalkorStore(CypherStore):
+    """A :class:`~stakegraph.store.base.GraphStore` on FalkorDB."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._server: EmbeddedServer | None = None
+        self._lock = threading.Lock()
+        if settings.embedded:
+            self._server = EmbeddedServer(
+                settings.data_dir, start_timeout_s=settings.server_start_timeout_s
+            )
+            self._connect_embedded()
+        else:
+            url = urlparse(settings.graph_url)
+            if url.scheme not in ("falkordb", "redis"):
+                raise StoreError(f"not a FalkorDB URL: {settings.graph_url!r}")
+            self._db = FalkorDB(
+                host=url.hostname or "localhost",
+                port=url.port or 6379,
+                password=url.password,
+                username=url.username,
+            )
+        self._graph = self._db.select_graph(settings.graph_name)
+
+    def _connect_embedded(self) -> None:
+        assert self._server is not None
+        path = self._server.ensure_running()
+        self._db = FalkorDB(unix_socket_path=str(path))
+
+    @property
+    def server(self) -> EmbeddedServer | None:
+        """The embedded server, when this store runs on one."""
+        return self._server
+
+    def _run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        text = catalog.statement(name)
+        try:
+            result = self._graph.query(text, dict(params or {}))
+        except (redis.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
+            if self._server is None:
+                raise StoreUnavailableError(f"FalkorDB is not reachable: {exc}") from exc
+            # The last other user of the embedded server may just have shut it down: restart.
+            with self._lock:
+                self._connect_embedded()
+                self._graph = self._db.select_graph(self.settings.graph_name)
+            result = self._graph.query(text, dict(params or {}))
+        except redis.ResponseError as exc:
+            raise StoreError(f"FalkorDB refused {name}: {exc}") from exc
+        header = [
+            column[1] if isinstance(column, list | tuple) else column
+            for column in (result.header or [])
+        ]
+        names = [h.decode() if isinstance(h, bytes) else str(h) for h in header]
+        return [dict(zip(names, row, strict=False)) for row in result.result_set]
+
+    def ensure_schema(self) -> None:
+        for text in catalog.statements("schema_falkordb"):
+            try:
+                self._graph.query(text)
+            except redis.ResponseError as exc:
+                if "already indexed" not in str(exc):
+                    raise StoreError(f"FalkorDB refused the schema: {exc}") from exc
+        for label in _UNIQUE:
+            try:
+                self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.settings.graph_name,
+                    "UNIQUE", "NODE", label, "PROPERTIES", "1", "id",
+                )  # fmt: skip
+            except redis.ResponseError as exc:
+                if "already exists" not in str(exc).lower():
+                    raise StoreError(f"FalkorDB refused a constraint on {label}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close connections; shut the embedded server down if no other process uses it."""
+        server = self._server
+        try:
+            if server is not None:
+                clients = self._db.connection.info("clients").get("connected_clients", 1)
+                if int(clients) <= 1:
+                    server.stop()
+        except redis.ConnectionError:
+            pass
+        finally:
+            self._db.connection.close()

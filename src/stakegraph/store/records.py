@@ -1,0 +1,146 @@
+"""Conversion between model entities and the flat property maps a graph database stores.
+
+Times are stored as integer epoch milliseconds (FalkorDB has no zoned datetime), dates as ISO
+strings, enums as their values, lists as lists. A ``None`` value removes the property.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
+from stakegraph.model.snapshot import TieAggregate
+
+__all__ = [
+    "TIE_KINDS",
+    "account_from_props",
+    "account_props",
+    "contact_from_props",
+    "contact_props",
+    "from_ms",
+    "interaction_from_props",
+    "interaction_props",
+    "role_change_from_props",
+    "role_change_props",
+    "team_member_from_props",
+    "team_member_props",
+    "tie_from_row",
+    "to_ms",
+]
+
+TIE_KINDS: tuple[str, ...] = ("meeting", "call", "email", "event", "message", "email_unanswered")
+"""The order of the decay masses kept on a TIE relationship."""
+
+
+def to_ms(value: datetime) -> int:
+    """Epoch milliseconds of an aware time."""
+    return round(value.timestamp() * 1000)
+
+
+def from_ms(value: int) -> datetime:
+    """The aware UTC time of epoch milliseconds."""
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def _dump(entity: Any, exclude: set[str] | None = None) -> dict[str, Any]:
+    return dict(entity.model_dump(mode="json", exclude=exclude or set()))
+
+
+def account_props(account: Account) -> dict[str, Any]:
+    """Stored properties of an account."""
+    return _dump(account)
+
+
+def account_from_props(props: Mapping[str, Any]) -> Account:
+    """An account from stored properties."""
+    data = dict(props)
+    if isinstance(data.get("renewal_date"), str):
+        data["renewal_date"] = date.fromisoformat(data["renewal_date"])
+    data.setdefault("domains", [])
+    return Account.model_validate(data)
+
+
+def contact_props(contact: Contact) -> dict[str, Any]:
+    """Stored properties of a contact (including its ``account_id`` and ``reports_to``)."""
+    return _dump(contact)
+
+
+def contact_from_props(props: Mapping[str, Any]) -> Contact:
+    """A contact from stored properties."""
+    data = dict(props)
+    data.setdefault("buying_roles", [])
+    return Contact.model_validate(data)
+
+
+def team_member_props(member: TeamMember) -> dict[str, Any]:
+    """Stored properties of a team member."""
+    return _dump(member)
+
+
+def team_member_from_props(props: Mapping[str, Any]) -> TeamMember:
+    """A team member from stored properties."""
+    return TeamMember.model_validate(dict(props))
+
+
+def interaction_props(interaction: Interaction) -> dict[str, Any]:
+    """Stored properties of an interaction; ``occurred_at`` in epoch milliseconds."""
+    data = _dump(interaction, {"occurred_at"})
+    data["occurred_at"] = to_ms(interaction.occurred_at)
+    return data
+
+
+def interaction_from_props(props: Mapping[str, Any]) -> Interaction:
+    """An interaction from stored properties."""
+    data = dict(props)
+    data["occurred_at"] = from_ms(int(data["occurred_at"]))
+    data.setdefault("team_ids", [])
+    data.setdefault("contact_ids", [])
+    data.setdefault("concern", False)
+    return Interaction.model_validate(data)
+
+
+def role_change_props(change: RoleChange) -> dict[str, Any]:
+    """Stored properties of a role change; the changes as a JSON string (no map properties)."""
+    import json
+
+    return {
+        "contact_id": change.contact_id,
+        "account_id": change.account_id,
+        "old_account_id": change.old_account_id,
+        "changed_at": to_ms(change.changed_at),
+        "changes_json": json.dumps(
+            {k: v.model_dump(mode="json") for k, v in change.changes.items()}, sort_keys=True
+        ),
+    }
+
+
+def role_change_from_props(props: Mapping[str, Any]) -> RoleChange:
+    """A role change from stored properties."""
+    import json
+
+    return RoleChange.model_validate(
+        {
+            "id": props["id"],
+            "contact_id": props["contact_id"],
+            "account_id": props["account_id"],
+            "old_account_id": props.get("old_account_id", props["account_id"]),
+            "changed_at": from_ms(int(props["changed_at"])),
+            "changes": json.loads(props.get("changes_json") or "{}"),
+        }
+    )
+
+
+def tie_from_row(row: Mapping[str, Any]) -> TieAggregate:
+    """A tie aggregate from a row of ``get_account_ties``."""
+    masses = list(row["masses"])
+    return TieAggregate(
+        team_id=str(row["team_id"]),
+        contact_id=str(row["contact_id"]),
+        kind_mass={kind: float(m) for kind, m in zip(TIE_KINDS, masses, strict=False) if m},
+        count=int(row["count"]),
+        first_at=from_ms(int(row["first_at"])),
+        last_at=from_ms(int(row["last_at"])),
+        half_life_days=float(row["half_life_days"]),
+    )
