@@ -207,16 +207,19 @@ class IdentityIndex:
         return index
 
     @classmethod
-    def from_store_rows(
-        cls, rows: dict[str, list[dict[str, Any]]], our_domains: Iterable[str]
+    def from_identity_rows(
+        cls, rows: Iterable[tuple[str, dict[str, Any]]], our_domains: Iterable[str] = ()
     ) -> IdentityIndex:
-        """An index over the rows of ``GraphStore.identity_rows()``."""
-        return cls.from_rows(
-            our_domains=our_domains,
-            accounts=((r["id"], r.get("domains") or ()) for r in rows.get("accounts", [])),
-            team=((r["id"], r.get("email")) for r in rows.get("team", [])),
-            contacts=((r["id"], r["account_id"], r.get("email")) for r in rows.get("contacts", [])),
-        )
+        """An index over ``GraphStore.identity_rows()``: what the store already holds."""
+        index = cls(our_domains=frozenset(d.strip().lower().lstrip("@") for d in our_domains))
+        for section, row in rows:
+            if section == "accounts":
+                index.add_account(str(row["id"]), row.get("domains") or ())
+            elif section == "team":
+                index.add_team(str(row["id"]), row.get("email"))
+            elif section == "contacts":
+                index.add_contact(str(row["id"]), str(row["account_id"]), row.get("email"))
+        return index
 
     def add_account(self, account_id: str, domains: Iterable[str] = ()) -> None:
         """Know an account and the email domains that belong to it."""
