@@ -65,7 +65,11 @@ class CsvRow(dict[str, str]):
 
 
 def read_csv(
-    path: Path, *, on_progress: Progress | None = None, encoding: str = "utf-8-sig"
+    path: Path,
+    *,
+    on_progress: Progress | None = None,
+    encoding: str = "utf-8-sig",
+    delimiter: str = ",",
 ) -> Iterator[CsvRow | Reject]:
     """The rows of a CSV file with a header line, as they stream, or a reject per bad row.
 
@@ -82,7 +86,7 @@ def read_csv(
             errors="surrogateescape",
             newline="",
         )
-        reader = csv.reader(text, strict=False)
+        reader = csv.reader(text, strict=False, delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:

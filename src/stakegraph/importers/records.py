@@ -2,9 +2,10 @@
 
 An importer never writes to the store. It reads files and yields, in bundle order (accounts, team,
 contacts, interactions), either a :class:`Record` -- one model record in the bundle's field names,
-with where it came from -- or a :class:`Reject` -- a row or message that could not be read, with
-the file, the line or message id, and why. The shared ingest pipeline validates the records with
-the model, checks references and writes them through the store's idempotent upserts.
+with where it came from -- or a :class:`~stakegraph.ingest.Reject` -- a row or message that could
+not be read, with the file, the line or message id, and why. The shared ingest pipeline
+(:func:`stakegraph.ingest.ingest`) validates the records with the model, checks references and
+writes them through the store's idempotent upserts.
 
 Ids are derived from the source so that importing the same files again creates nothing new: a
 CRM's own ids where there are any, otherwise :func:`derived_id` over what identifies the thing
@@ -18,6 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
+
+from stakegraph.ingest import Reject
 
 __all__ = [
     "SECTIONS",
@@ -41,18 +44,6 @@ class Record(NamedTuple):
     section: Section
     data: dict[str, Any]
     location: str
-
-
-class Reject(NamedTuple):
-    """A row or message that could not be imported."""
-
-    file: str
-    location: str
-    reason: str
-
-    def as_json(self) -> dict[str, str]:
-        """The line written to the rejects file."""
-        return {"file": self.file, "location": self.location, "reason": self.reason}
 
 
 StreamItem = Record | Reject
