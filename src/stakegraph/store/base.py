@@ -78,16 +78,18 @@ class GraphStore(ABC):
 
     # -- writes ----------------------------------------------------------------------------
     @abstractmethod
-    def upsert_accounts(self, accounts: Sequence[Account]) -> UpsertResult:
-        """Create or update accounts."""
+    def upsert_accounts(
+        self, accounts: Sequence[Account], *, dry_run: bool = False
+    ) -> UpsertResult:
+        """Create or update accounts (``dry_run``: only report what would change)."""
 
     @abstractmethod
-    def upsert_team(self, members: Sequence[TeamMember]) -> UpsertResult:
+    def upsert_team(self, members: Sequence[TeamMember], *, dry_run: bool = False) -> UpsertResult:
         """Create or update our team members."""
 
     @abstractmethod
     def upsert_contacts(
-        self, contacts: Sequence[Contact], *, at: datetime | None = None
+        self, contacts: Sequence[Contact], *, at: datetime | None = None, dry_run: bool = False
     ) -> UpsertResult:
         """Create or update contacts; accounts and managers must exist (or be in the batch).
 
@@ -97,7 +99,9 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def upsert_interactions(self, interactions: Sequence[Interaction]) -> UpsertResult:
+    def upsert_interactions(
+        self, interactions: Sequence[Interaction], *, dry_run: bool = False
+    ) -> UpsertResult:
         """Create or update interactions and the tie aggregates of the pairs they touch."""
 
     @abstractmethod
@@ -152,6 +156,14 @@ class GraphStore(ABC):
 
         Sections: ``accounts``, ``team``, ``contacts``, ``interactions``; records are the
         JSON form of the model.
+        """
+
+    @abstractmethod
+    def identity_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """What importers match people against, as ``(section, row)``, streamed in pages.
+
+        ``accounts`` rows hold ``id`` and ``domains``; ``team`` rows ``id`` and ``email``;
+        ``contacts`` rows ``id``, ``account_id`` and ``email``.
         """
 
     @abstractmethod

@@ -119,7 +119,7 @@ class CypherStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def _upsert_plain(
-        self, statement: str, read: str, entities: Sequence[Any], to_props: Any
+        self, statement: str, read: str, entities: Sequence[Any], to_props: Any, dry_run: bool
     ) -> UpsertResult:
         result = UpsertResult()
         for batch in _chunks(_last_wins(entities), self.batch_size):
@@ -136,22 +136,24 @@ class CypherStore(GraphStore):
                 else:
                     result.updated.append(entity.id)
                 rows.append({"id": entity.id, "props": props})
-            if rows:
+            if rows and not dry_run:
                 self._run(statement, {"rows": rows})
         return result
 
-    def upsert_accounts(self, accounts: Sequence[Account]) -> UpsertResult:
+    def upsert_accounts(
+        self, accounts: Sequence[Account], *, dry_run: bool = False
+    ) -> UpsertResult:
         return self._upsert_plain(
-            "upsert_accounts", "get_accounts", accounts, records.account_props
+            "upsert_accounts", "get_accounts", accounts, records.account_props, dry_run
         )
 
-    def upsert_team(self, members: Sequence[TeamMember]) -> UpsertResult:
+    def upsert_team(self, members: Sequence[TeamMember], *, dry_run: bool = False) -> UpsertResult:
         return self._upsert_plain(
-            "upsert_team_members", "get_team_members", members, records.team_member_props
+            "upsert_team_members", "get_team_members", members, records.team_member_props, dry_run
         )
 
     def upsert_contacts(
-        self, contacts: Sequence[Contact], *, at: datetime | None = None
+        self, contacts: Sequence[Contact], *, at: datetime | None = None, dry_run: bool = False
     ) -> UpsertResult:
         when = (at or datetime.now(UTC)).astimezone(UTC)
         result = UpsertResult()
@@ -173,9 +175,9 @@ class CypherStore(GraphStore):
                     if change is not None:
                         changes.append(change)
                 rows.append({"id": contact.id, "props": props})
-            if rows:
+            if rows and not dry_run:
                 self._run("upsert_contacts", {"rows": rows})
-            if changes:
+            if changes and not dry_run:
                 self._run(
                     "create_role_changes",
                     {
@@ -184,7 +186,7 @@ class CypherStore(GraphStore):
                         ]
                     },
                 )
-                result.role_changes += changes
+            result.role_changes += changes
         return result
 
     @staticmethod
@@ -210,7 +212,9 @@ class CypherStore(GraphStore):
             changes=fields,
         )
 
-    def upsert_interactions(self, interactions: Sequence[Interaction]) -> UpsertResult:
+    def upsert_interactions(
+        self, interactions: Sequence[Interaction], *, dry_run: bool = False
+    ) -> UpsertResult:
         result = UpsertResult()
         for batch in _chunks(_last_wins(interactions), self.batch_size):
             existing = self._props_by_id("get_interactions", [i.id for i in batch])
@@ -242,7 +246,7 @@ class CypherStore(GraphStore):
                         (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
                     }
                 rows.append({"id": interaction.id, "props": props})
-            if not rows:
+            if not rows or dry_run:
                 continue
             self._run("upsert_interactions", {"rows": rows})
             if recompute:
@@ -415,6 +419,22 @@ class CypherStore(GraphStore):
                 if len(rows) < self.batch_size:
                     break
                 after = str(rows[-1]["props"]["id"])
+
+    def identity_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        sections = (
+            ("accounts", "get_identity_accounts"),
+            ("team", "get_identity_team_members"),
+            ("contacts", "get_identity_contacts"),
+        )
+        for section, statement in sections:
+            after = ""
+            while True:
+                rows = self._run(statement, {"after": after, "limit": self.batch_size})
+                for row in rows:
+                    yield section, dict(row)
+                if len(rows) < self.batch_size:
+                    break
+                after = str(rows[-1]["id"])
 
     def counts(self) -> dict[str, int]:
         totals = {str(r["label"]): int(r["total"]) for r in self._run("count_entities")}

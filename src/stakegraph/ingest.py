@@ -1,0 +1,440 @@
+"""The ingest pipeline: a stream of raw records in, validated idempotent upserts out.
+
+Every source (the bundle, CRM exports, calendars, mail, REST writes) turns its input into a stream
+of :data:`Record` tuples ``(section, raw_dict, location)`` — and :class:`Reject` items for what it
+could not even parse — and hands it to :func:`ingest`. Each record is validated with the model,
+its references are checked (accounts, managers, participants), reports_to cycles are refused,
+and the good records are written in batches through the store's idempotent upserts. A bad record
+is reported with its location, field and reason; it never stops the rest.
+
+Sections are written in dependency order (accounts, team, contacts, interactions): before a batch
+of one section is written, the pending batches of the sections it depends on are written first.
+A contact whose manager has not been seen yet waits until the manager arrives or the
+interactions start; memory stays bounded by the batch size plus the ids seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
+from stakegraph.store.base import GraphStore, UpsertResult
+
+__all__ = [
+    "SECTIONS",
+    "EntityCounts",
+    "ImportReport",
+    "Record",
+    "Reject",
+    "ingest",
+]
+
+SECTIONS: tuple[str, ...] = ("accounts", "team", "contacts", "interactions")
+"""The sections of a bundle, in the order they must be written."""
+
+_MODELS: dict[str, type[Account] | type[TeamMember] | type[Contact] | type[Interaction]] = {
+    "accounts": Account,
+    "team": TeamMember,
+    "contacts": Contact,
+    "interactions": Interaction,
+}
+_LABELS = {"accounts": "Account", "team": "TeamMember", "contacts": "Contact"}
+
+Record = tuple[str, dict[str, Any], str]
+"""``(section, raw record, location)``; the location says where the record came from."""
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record (or a piece of input) that was not imported, and why."""
+
+    source: str
+    location: str
+    reason: str
+    entity: str | None = None
+    id: str | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reject as a JSON-ready dict (for the rejects file and the API)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.location}" if self.location else self.source
+        what = f" {self.entity} {self.id!r}" if self.entity and self.id else ""
+        fld = f" field {self.field!r}:" if self.field else ""
+        return f"{where}{what}:{fld} {self.reason}"
+
+
+@dataclass
+class EntityCounts:
+    """What happened to the records of one section."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, result: UpsertResult) -> None:
+        """Count an upsert's result."""
+        self.created += len(result.created)
+        self.updated += len(result.updated)
+        self.unchanged += len(result.unchanged)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import: counts per section, every reject, the role changes seen."""
+
+    source: str
+    dry_run: bool = False
+    counts: dict[str, EntityCounts] = field(
+        default_factory=lambda: {s: EntityCounts() for s in SECTIONS}
+    )
+    rejects: list[Reject] = field(default_factory=list)
+    role_changes: list[RoleChange] = field(default_factory=list)
+    touched_accounts: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return not self.rejects
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "counts": {k: asdict(v) for k, v in self.counts.items()},
+            "rejects": [r.to_dict() for r in self.rejects],
+            "role_changes": [c.model_dump(mode="json") for c in self.role_changes],
+        }
+
+
+def _describe(error: ValidationError) -> tuple[str | None, str]:
+    problems = []
+    first: str | None = None
+    for item in error.errors():
+        loc = ".".join(str(p) for p in item["loc"]) or None
+        if first is None:
+            first = loc
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append((loc, message))
+    if len(problems) == 1:
+        return first, problems[0][1]
+    return first, "; ".join(f"{loc}: {m}" if loc else m for loc, m in problems)
+
+
+class _Pipeline:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        source: str,
+        dry_run: bool,
+        at: datetime | None,
+        batch_size: int,
+        on_progress: Callable[[str, int], None] | None,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.dry_run = dry_run
+        self.at = at
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.report = ImportReport(source=source, dry_run=dry_run)
+        self.pending: dict[str, list[tuple[Any, str]]] = {s: [] for s in SECTIONS}
+        self.deferred: list[tuple[Contact, str]] = []
+        # Ids accepted by this import (they may not be in the store during a dry run).
+        self.known: dict[str, set[str]] = {s: set() for s in ("accounts", "team", "contacts")}
+        # Managers of the contacts accepted by this import, for cycle checks.
+        self.manager_of: dict[str, str | None] = {}
+
+    def reject(
+        self,
+        section: str | None,
+        location: str,
+        reason: str,
+        *,
+        record_id: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        self.report.rejects.append(
+            Reject(self.source, location, reason, section, record_id, field_name)
+        )
+        if section in self.report.counts:
+            self.report.counts[section].rejected += 1
+
+    def add(self, item: Record | Reject) -> None:
+        if isinstance(item, Reject):
+            self.report.rejects.append(item)
+            if item.entity in self.report.counts:
+                self.report.counts[item.entity].rejected += 1
+            return
+        section, raw, location = item
+        if section not in _MODELS:
+            self.reject(None, location, f"unknown section {section!r}")
+            return
+        record_id = raw.get("id") if isinstance(raw, dict) else None
+        rid = str(record_id) if record_id is not None else None
+        if not isinstance(raw, dict):
+            self.reject(section, location, "a record must be a JSON object")
+            return
+        try:
+            entity = _MODELS[section].model_validate(raw)
+        except ValidationError as exc:
+            field_name, reason = _describe(exc)
+            self.reject(section, location, reason, record_id=rid, field_name=field_name)
+            return
+        self.pending[section].append((entity, location))
+        if len(self.pending[section]) >= self.batch_size:
+            self.flush(section)
+
+    # -- flushing --------------------------------------------------------------------------
+    def flush(self, section: str) -> None:
+        order = SECTIONS.index(section)
+        for earlier in SECTIONS[:order]:
+            if self.pending[earlier]:
+                self.flush(earlier)
+        if section == "interactions" and self.deferred:
+            self._write_contacts([], final=True)
+        batch = self.pending[section]
+        self.pending[section] = []
+        if section == "contacts":
+            self._write_contacts(batch, final=False)
+        elif batch:
+            getattr(self, f"_write_{section}")(batch)
+
+    def finish(self) -> ImportReport:
+        for section in SECTIONS:
+            self.flush(section)
+        if self.deferred:
+            self._write_contacts([], final=True)
+        return self.report
+
+    def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
+        wanted = sorted(set(ids) - self.known[section])
+        found = self.store.existing_ids(_LABELS[section], wanted) if wanted else set()
+        return (set(ids) & self.known[section]) | found
+
+    def _progress(self, section: str, n: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(section, n)
+
+    def _write_accounts(self, batch: Sequence[tuple[Account, str]]) -> None:
+        accounts = [a for a, _ in batch]
+        result = self.store.upsert_accounts(accounts, dry_run=self.dry_run)
+        self.report.counts["accounts"].add(result)
+        self.known["accounts"].update(a.id for a in accounts)
+        self.report.touched_accounts.update(result.created + result.updated)
+        self._progress("accounts", len(batch))
+
+    def _write_team(self, batch: Sequence[tuple[TeamMember, str]]) -> None:
+        members = [m for m, _ in batch]
+        result = self.store.upsert_team(members, dry_run=self.dry_run)
+        self.report.counts["team"].add(result)
+        self.known["team"].update(m.id for m in members)
+        self._progress("team", len(batch))
+
+    def _write_contacts(self, batch: Sequence[tuple[Contact, str]], *, final: bool) -> None:
+        candidates = list(self.deferred) + list(batch)
+        self.deferred = []
+        if not candidates:
+            return
+        accounts = self._exists("accounts", {c.account_id for c, _ in candidates})
+        in_batch = {c.id for c, _ in candidates if c.account_id in accounts}
+        managers = {c.reports_to for c, _ in candidates if c.reports_to}
+        known_managers = self._exists("contacts", managers - in_batch) | (managers & in_batch)
+        accepted: list[tuple[Contact, str]] = []
+        waiting: list[tuple[Contact, str]] = []
+        for contact, location in candidates:
+            if contact.account_id not in accounts:
+                self.reject(
+                    "contacts",
+                    location,
+                    f"no account with id {contact.account_id!r}",
+                    record_id=contact.id,
+                    field_name="account_id",
+                )
+            elif contact.reports_to and contact.reports_to not in known_managers:
+                if final:
+                    self.reject(
+                        "contacts",
+                        location,
+                        f"no contact with id {contact.reports_to!r}",
+                        record_id=contact.id,
+                        field_name="reports_to",
+                    )
+                else:
+                    waiting.append((contact, location))
+            else:
+                accepted.append((contact, location))
+        # A manager that waits is not known yet: its reports wait with it.
+        waiting_ids = {c.id for c, _ in waiting}
+        while True:
+            moved = [(c, loc) for c, loc in accepted if c.reports_to in waiting_ids]
+            if not moved:
+                break
+            accepted = [(c, loc) for c, loc in accepted if c.reports_to not in waiting_ids]
+            waiting += moved
+            waiting_ids |= {c.id for c, _ in moved}
+        self.deferred = waiting
+        accepted = self._refuse_cycles(accepted)
+        if not accepted:
+            return
+        contacts = [c for c, _ in accepted]
+        result = self.store.upsert_contacts(contacts, at=self.at, dry_run=self.dry_run)
+        self.report.counts["contacts"].add(result)
+        self.report.role_changes += result.role_changes
+        self.known["contacts"].update(c.id for c in contacts)
+        self.report.touched_accounts.update(
+            c.account_id for c in contacts if c.id in set(result.created + result.updated)
+        )
+        for change in result.role_changes:
+            self.report.touched_accounts.update({change.account_id, change.old_account_id})
+        self._progress("contacts", len(accepted))
+
+    def _refuse_cycles(self, batch: list[tuple[Contact, str]]) -> list[tuple[Contact, str]]:
+        """Accept contacts in order, refusing one whose reports_to would close a cycle."""
+        managers: dict[str, str | None] = dict(self.manager_of)
+        stored_cache: dict[str, str | None] = {}
+
+        def manager(contact_id: str) -> str | None:
+            if contact_id in managers:
+                return managers[contact_id]
+            if contact_id not in stored_cache:
+                stored = self.store.get_contacts([contact_id]).get(contact_id)
+                stored_cache[contact_id] = stored.reports_to if stored else None
+            return stored_cache[contact_id]
+
+        # Prefetch the stored managers of everyone named, in one read.
+        names = {c.reports_to for c, _ in batch if c.reports_to} - set(managers)
+        if names:
+            for cid, stored in self.store.get_contacts(sorted(names)).items():
+                stored_cache[cid] = stored.reports_to
+            for cid in names - set(stored_cache):
+                stored_cache[cid] = None
+        accepted = []
+        for contact, location in batch:
+            seen = {contact.id}
+            current = contact.reports_to
+            cycle = False
+            steps = 0
+            while current is not None and steps < 10_000:
+                if current in seen:
+                    cycle = True
+                    break
+                seen.add(current)
+                current = manager(current)
+                steps += 1
+            if cycle:
+                self.reject(
+                    "contacts",
+                    location,
+                    f"reports_to {contact.reports_to!r} would close a reporting cycle",
+                    record_id=contact.id,
+                    field_name="reports_to",
+                )
+                continue
+            managers[contact.id] = contact.reports_to
+            accepted.append((contact, location))
+        # A contact whose manager was refused in this batch would point at nobody: refuse it too.
+        refused = {c.id for c, _ in batch} - {c.id for c, _ in accepted}
+        while refused:
+            dangling = [(c, loc) for c, loc in accepted if c.reports_to in refused]
+            if not dangling:
+                break
+            for contact, location in dangling:
+                self.reject(
+                    "contacts",
+                    location,
+                    f"its manager {contact.reports_to!r} was rejected",
+                    record_id=contact.id,
+                    field_name="reports_to",
+                )
+            refused = {c.id for c, _ in dangling}
+            accepted = [(c, loc) for c, loc in accepted if c.id not in refused]
+        for contact, _ in accepted:
+            self.manager_of[contact.id] = contact.reports_to
+        return accepted
+
+    def _write_interactions(self, batch: Sequence[tuple[Interaction, str]]) -> None:
+        accounts = self._exists("accounts", {i.account_id for i, _ in batch})
+        team = self._exists("team", {t for i, _ in batch for t in i.team_ids})
+        contacts = self._exists("contacts", {c for i, _ in batch for c in i.contact_ids})
+        accepted = []
+        for interaction, location in batch:
+            problem: tuple[str, str] | None = None
+            if interaction.account_id not in accounts:
+                problem = ("account_id", f"no account with id {interaction.account_id!r}")
+            elif missing := [t for t in interaction.team_ids if t not in team]:
+                problem = ("team_ids", f"no team member with id {missing[0]!r}")
+            elif missing := [c for c in interaction.contact_ids if c not in contacts]:
+                problem = ("contact_ids", f"no contact with id {missing[0]!r}")
+            elif not interaction.team_ids and not interaction.contact_ids:
+                problem = ("team_ids", "an interaction needs at least one participant")
+            if problem is not None:
+                self.reject(
+                    "interactions",
+                    location,
+                    problem[1],
+                    record_id=interaction.id,
+                    field_name=problem[0],
+                )
+                continue
+            accepted.append(interaction)
+        if not accepted:
+            return
+        result = self.store.upsert_interactions(accepted, dry_run=self.dry_run)
+        self.report.counts["interactions"].add(result)
+        changed = set(result.created + result.updated)
+        self.report.touched_accounts.update(i.account_id for i in accepted if i.id in changed)
+        self._progress("interactions", len(batch))
+
+
+def ingest(
+    store: GraphStore,
+    records: Iterable[Record | Reject],
+    *,
+    source: str,
+    dry_run: bool = False,
+    at: datetime | None = None,
+    batch_size: int = 1000,
+    on_progress: Callable[[str, int], None] | None = None,
+) -> ImportReport:
+    """Validate and write a stream of records; report what was created, updated or rejected.
+
+    Parameters
+    ----------
+    store
+        Where the records go.
+    records
+        ``(section, raw dict, location)`` tuples, and :class:`Reject` items for input the source
+        could not parse; sections are ``accounts``, ``team``, ``contacts``, ``interactions``.
+    source
+        Names the input in rejects (a file name, ``"api"``...).
+    dry_run
+        Report what would change without writing anything.
+    at
+        When role changes happened (default: now).
+    batch_size
+        Records per write.
+    on_progress
+        Called with ``(section, n)`` after each written batch.
+    """
+    pipeline = _Pipeline(
+        store,
+        source=source,
+        dry_run=dry_run,
+        at=at,
+        batch_size=max(1, batch_size),
+        on_progress=on_progress,
+    )
+    for item in records:
+        pipeline.add(item)
+    return pipeline.finish()
