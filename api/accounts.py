@@ -235,7 +235,7 @@ async def get_history(
             HistoryPointOut(
                 as_of=p.as_of,
                 score=round(p.score, 4),
-                level=p.level,  # type: ignore[arg-type]
+                level=p.level,
                 threads=p.threads,
                 senior_coverage=round(p.senior_coverage, 4),
             )

@@ -49,7 +49,7 @@ class UnsafeStart(StakegraphError):
     code = "unsafe_start"
 
 
-def check_exposure(settings: Settings, store: GraphStore) -> bool:
+def check_exposure(settings: Settings, store: GraphStore, *, warn: bool = True) -> bool:
     """Whether the service may run open (True), must use keys (False), or must not start.
 
     Bound to a loopback address with no keys, the service runs open and says so; bound to any
@@ -64,6 +64,8 @@ def check_exposure(settings: Settings, store: GraphStore) -> bool:
     if has_keys:
         return False
     if is_loopback(settings.host):
+        if not warn:
+            return True
         log.warning(
             "No API keys exist: the service is OPEN to anyone on this machine (bound to %s). "
             "Create a key with `stakegraph keys create --scope admin` to require keys.",

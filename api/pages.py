@@ -117,7 +117,7 @@ async def _principal(request: Request) -> Principal:
 # -- history chart -------------------------------------------------------------------------
 def history_chart(points: list[HistoryPoint]) -> dict[str, Any]:
     """Coordinates of the risk history as an inline SVG (no script, no CDN)."""
-    width, height, left, right, top, bottom = 640.0, 220.0, 40.0, 16.0, 12.0, 28.0
+    width, height, left, right, top, bottom = 640.0, 220.0, 40.0, 28.0, 12.0, 28.0
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(points)
 

@@ -176,7 +176,7 @@ class ReportService:
         if timeout is not None and timeout < 0:
             timeout = self._settings.report_timeout_s
         try:
-            return await asyncio.wait_for(  # type: ignore[no-any-return]
+            return await asyncio.wait_for(
                 asyncio.shield(asyncio.wrap_future(future)), timeout=timeout
             )
         except TimeoutError:

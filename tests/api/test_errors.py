@@ -63,8 +63,19 @@ def test_bad_body_names_the_field(open_service: Service) -> None:
         wrong = http.put("/v1/contacts/c1", json={"account_id": "acme", "name": "X",
                                                    "seniority": "emperor"})  # fmt: skip
         extra = http.put("/v1/team/t1", json={"name": "T", "favourite_colour": "red"})
-        nested = http.post("/v1/interactions", json={"interactions": [
-            {"id": "i", "account_id": "acme", "kind": "meeting", "occurred_at": "not a date"}]})
+        nested = http.post(
+            "/v1/interactions",
+            json={
+                "interactions": [
+                    {
+                        "id": "i",
+                        "account_id": "acme",
+                        "kind": "meeting",
+                        "occurred_at": "not a date",
+                    }
+                ]
+            },
+        )
         not_json = http.put("/v1/accounts/a1", content=b"{nope",
                             headers={"content-type": "application/json"})  # fmt: skip
         mismatch = http.put("/v1/accounts/a1", json={"id": "a2", "name": "A"})

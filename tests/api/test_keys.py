@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+from stakegraph.api.app import UnsafeStart, check_exposure
 from typer.testing import CliRunner
 
-from stakegraph.api.app import UnsafeStart, check_exposure
 from stakegraph.cli import app as cli
 from stakegraph.keys import hash_key
 from stakegraph.settings import Settings
@@ -38,7 +38,7 @@ def test_other_address_without_keys_refuses_to_start(
     service_settings: Settings, store: GraphStore
 ) -> None:
     exposed = service_settings.model_copy(update={"host": "0.0.0.0"})
-    with pytest.raises(UnsafeStart, match="refusing to serve on 0.0.0.0"):
+    with pytest.raises(UnsafeStart, match=r"refusing to serve on 0\.0\.0\.0"):
         check_exposure(exposed, store)
     with pytest.raises(RuntimeError, match="did not start"), serve(exposed, store):
         pass

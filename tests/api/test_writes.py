@@ -138,9 +138,21 @@ def test_reports_are_cached_until_a_write_touches_the_account(open_service: Serv
         http.get("/v1/accounts/acme/coverage")
         assert _cache(open_service, "hit") == hits + 2
         # Our executive meets their CIO: acme's cached report is dropped and recomputed.
-        http.post("/v1/interactions", json={"interactions": [
-            {"id": "cache-1", "account_id": "acme", "kind": "meeting",
-             "occurred_at": _recent(), "team_ids": ["t-erin"], "contact_ids": ["acme-cio"]}]})
+        http.post(
+            "/v1/interactions",
+            json={
+                "interactions": [
+                    {
+                        "id": "cache-1",
+                        "account_id": "acme",
+                        "kind": "meeting",
+                        "occurred_at": _recent(),
+                        "team_ids": ["t-erin"],
+                        "contact_ids": ["acme-cio"],
+                    }
+                ]
+            },
+        )
         misses = _cache(open_service, "miss")
         after = http.get("/v1/accounts/acme/coverage").json()
         assert _cache(open_service, "miss") == misses + 1

@@ -72,7 +72,8 @@ def list_keys(
 @app.command("revoke")
 def revoke(
     ctx: typer.Context,
-    key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`).")]) -> None:
+    key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`).")],
+) -> None:
     """Revoke a key; the service stops accepting it within a few seconds."""
     with cli_store(ctx) as store:
         found = store.revoke_api_key(key_id)

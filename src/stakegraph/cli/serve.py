@@ -44,11 +44,11 @@ def serve(
     try:
         store.ensure_schema()
         try:
-            check_exposure(settings, store)
+            check_exposure(settings, store, warn=False)
         except StakegraphError as error:
             fail(error.message, 2)
         if demo:
-            _load_demo(store, settings)
+            _load_demo(store)
         app = create_app(settings, store=store)
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=log_level, access_log=False
@@ -59,5 +59,20 @@ def serve(
         store.close()
 
 
-def _load_demo(store: GraphStore, settings: object) -> None:
-    typer.echo("demo data: not available yet", err=True)
+def _load_demo(store: GraphStore) -> None:
+    """Load the demo portfolio through the ingest pipeline, unless the store holds accounts."""
+    from stakegraph.demo import DEMO_ACCOUNTS, DEMO_SEED
+    from stakegraph.ingest import ingest
+
+    from .demo import demo_ingest_records
+
+    if store.counts()["accounts"]:
+        typer.echo("--demo: the store already holds accounts; loading nothing.", err=True)
+        return
+    report = ingest(
+        store,
+        demo_ingest_records(seed=DEMO_SEED, now=None, accounts=DEMO_ACCOUNTS),
+        source="demo",
+    )
+    created = report.counts["accounts"].created
+    typer.echo(f"--demo: loaded the demo portfolio ({created} accounts).", err=True)
