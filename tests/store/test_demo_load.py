@@ -8,9 +8,17 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
+from stakegraph.analysis import build_report
 from stakegraph.cli import app
 from stakegraph.cli.demo import demo_ingest_records
-from stakegraph.demo import NORTHWIND_CIO, NORTHWIND_SANDRA, demo_bundle
+from stakegraph.demo import (
+    CONTOSO_CEO,
+    GLOBEX_AE,
+    NORTHWIND_CIO,
+    NORTHWIND_SANDRA,
+    OUR_CEO,
+    demo_bundle,
+)
 from stakegraph.ingest import ingest
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
@@ -20,7 +28,9 @@ pytestmark = pytest.mark.store
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
 
 
-def test_the_whole_demo_loads_cleanly_and_idempotently(store: GraphStore) -> None:
+def test_the_whole_demo_loads_cleanly_and_idempotently(
+    store: GraphStore, settings: Settings
+) -> None:
     expected = {k: len(v) for k, v in demo_bundle(now=NOW).items() if isinstance(v, list)}
     report = ingest(store, demo_ingest_records(seed=7, now=NOW, accounts=40), source="demo")
     assert report.rejects == []
@@ -39,6 +49,28 @@ def test_the_whole_demo_loads_cleanly_and_idempotently(store: GraphStore) -> Non
     assert {k: c.unchanged for k, c in again.counts.items()} == expected
     assert store.counts() == expected
 
+    # The stories come out of the real analysis as the README tells them.
+    reports = {
+        a: build_report(store.account_snapshot(a, NOW), settings.analysis)
+        for a in ("northwind", "globex", "initech", "umbrella", "contoso")
+    }
+    nw = reports["northwind"]
+    assert nw.threads.single_threaded and NORTHWIND_SANDRA in nw.threads.cover
+    assert NORTHWIND_SANDRA in nw.single_points_of_failure
+    cio = next(r for r in nw.recommendations if r.contact_id == NORTHWIND_CIO)
+    assert cio.path is not None and NORTHWIND_SANDRA in cio.path
+    assert nw.risk.level == "high"
+    gx = reports["globex"]
+    assert gx.threads.single_threaded and gx.threads.cover == [GLOBEX_AE]
+    assert GLOBEX_AE in gx.single_points_of_failure
+    assert reports["initech"].going_dark
+    assert not any(r.going_dark for a, r in reports.items() if a != "initech")
+    assert reports["umbrella"].alignment.misaligned
+    assert not any(r.alignment.misaligned for a, r in reports.items() if a != "umbrella")
+    co = reports["contoso"]
+    assert co.executive_alignment and co.risk.level == "low" and co.threads.senior >= 4
+    assert any(t.team_id == OUR_CEO and t.contact_id == CONTOSO_CEO and t.live for t in co.ties)
+
 
 def test_cli_demo_loads_and_summarises(settings: Settings) -> None:
     env = {
@@ -51,6 +83,7 @@ def test_cli_demo_loads_and_summarises(settings: Settings) -> None:
     assert result.exit_code == 0, result.output
     assert "created" in result.output
     assert "The store now holds 6 accounts, 25 team members" in result.output
+    assert "Portfolio:" in result.output and "What to look for:" in result.output
     again = CliRunner().invoke(app, args, env=env)
     assert again.exit_code == 0, again.output
     assert "unchanged" in again.output

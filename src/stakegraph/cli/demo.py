@@ -6,16 +6,15 @@ bundle, so it is validated, idempotent, and lands in whichever store the setting
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 import typer
 from rich.table import Table
 
+from stakegraph.analysis import Report, build_report
 from stakegraph.bundle.io import write_bundle
 from stakegraph.demo import DEMO_ACCOUNTS, DEMO_SEED, STORY_ACCOUNTS, demo_records
 from stakegraph.ingest import SECTIONS, Record
@@ -35,32 +34,34 @@ def demo_ingest_records(*, seed: int, now: datetime | None, accounts: int) -> It
         yield section, record, f"{section}/{record['id']}"
 
 
-def _report_builder() -> Callable[..., Any] | None:
-    # The analysis package may not be installed with a report builder yet (it lands on its own);
-    # without one the demo still loads and prints its counts.
-    analysis = importlib.import_module("stakegraph.analysis")
-    builder = getattr(analysis, "build_report", None)
-    return builder if callable(builder) else None
-
-
 def portfolio_headline(
     store: GraphStore, settings: Settings, account_ids: list[str], as_of: datetime
-) -> list[Any] | None:
-    """The risk report of every account named, highest risk first; None without the analysis."""
-    build = _report_builder()
-    if build is None:
-        return None
+) -> list[Report]:
+    """The risk report of every account named, highest risk first."""
     reports = [
-        build(store.account_snapshot(account_id, as_of), settings.analysis)
+        build_report(store.account_snapshot(account_id, as_of), settings.analysis)
         for account_id in account_ids
     ]
     return sorted(reports, key=lambda r: (-float(r.risk.score), r.account_id))
 
 
-def _print_headline(reports: list[Any]) -> None:
+def _flags(report: Report) -> str:
+    flags = []
+    if report.threads.single_threaded:
+        flags.append("single-threaded")
+    if report.going_dark:
+        flags.append("going dark")
+    if report.alignment.misaligned:
+        flags.append("misaligned")
+    if report.executive_alignment:
+        flags.append("exec tie")
+    return ", ".join(flags)
+
+
+def _print_headline(reports: list[Report]) -> None:
     levels = {"high": 0, "medium": 0, "low": 0}
     for r in reports:
-        levels[r.risk.level] = levels.get(r.risk.level, 0) + 1
+        levels[r.risk.level] += 1
     single = sum(1 for r in reports if r.threads.single_threaded)
     dark = sum(1 for r in reports if r.going_dark)
     at_risk = sum(float(r.value_at_risk or 0.0) for r in reports)
@@ -72,13 +73,14 @@ def _print_headline(reports: list[Any]) -> None:
         highlight=False,
     )
     table = Table(title="The story accounts, and the five riskiest others")
-    for column in ("account", "risk", "threads", "senior coverage", "days silent", "what to see"):
-        table.add_column(
-            column, justify="left" if column in ("account", "what to see") else "right"
-        )
-    stories = [r for r in reports if r.account_id in STORY_ACCOUNTS]
+    for column in ("account", "risk", "threads", "senior coverage", "days silent", "flags"):
+        table.add_column(column, justify="left" if column in ("account", "flags") else "right")
+    stories = sorted(
+        (r for r in reports if r.account_id in STORY_ACCOUNTS),
+        key=lambda r: list(STORY_ACCOUNTS).index(r.account_id),
+    )
     others = [r for r in reports if r.account_id not in STORY_ACCOUNTS][:5]
-    for r in sorted(stories, key=lambda r: list(STORY_ACCOUNTS).index(r.account_id)) + others:
+    for r in [*stories, *others]:
         silent = r.days_since_last_interaction
         table.add_row(
             r.account_id,
@@ -86,9 +88,13 @@ def _print_headline(reports: list[Any]) -> None:
             str(r.threads.senior),
             f"{float(r.coverage.senior):.0%}",
             "-" if silent is None else f"{float(silent):.0f}",
-            STORY_ACCOUNTS.get(r.account_id, ""),
+            _flags(r),
         )
     console.print(table)
+    if stories:
+        console.print("[bold]What to look for:[/]")
+        for r in stories:
+            console.print(f"  {r.account_id}: {STORY_ACCOUNTS[r.account_id]}", highlight=False)
 
 
 def _print_counts(store: GraphStore) -> None:
@@ -148,9 +154,6 @@ def demo(
         _print_counts(store)
         ids = [a.id for a in store.list_accounts()]
         reports = portfolio_headline(store, settings, ids, as_of)
-    if reports is None:
-        console.print("(The risk analysis is not installed: counts only.)")
-        return
     _print_headline(reports)
     root = ctx.find_root().command
     if isinstance(root, click.Group) and "report" in root.commands:
