@@ -367,3 +367,19 @@ def test_generated_accounts_are_a_mix(bundle: dict[str, Any]) -> None:
     assert min(threads) <= 1 and max(threads) >= 3
     assert 1 <= sum(dark) < len(accounts) // 2
     assert any(c.status == "left" for a in accounts for c in a.contacts.values())
+
+
+def test_cli_writes_the_bundle_without_a_store(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from stakegraph.bundle.io import read_bundle_file
+    from stakegraph.cli import app
+
+    out = tmp_path / "demo.json"
+    args = ["demo", "--accounts", "6", "--now", "2025-06-02T12:00:00", "-o", str(out)]
+    result = CliRunner().invoke(app, args, env={"STAKEGRAPH_DATA_DIR": str(tmp_path / "none")})
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "none").exists(), "writing a file must not start a store"
+    assert json.loads(out.read_text()) == json.loads(json.dumps(demo_bundle(now=NOW, accounts=6)))
+    items = list(read_bundle_file(out))
+    assert all(isinstance(item, tuple) for item in items), "the reader rejected something"

@@ -858,10 +858,22 @@ def _initech(b: _AccountBuilder, t: dict[str, str]) -> None:
     for head in (platform, data):
         _filler(b, head, "engineering")
     cfo = b.person("Chief Financial Officer", Seniority.C_LEVEL, "finance", ceo)
-    _filler(b, b.person("VP Finance", Seniority.VP, "finance", cfo), "finance")
+    vp_fin = b.person("VP Finance", Seniority.VP, "finance", cfo)
+    procurement = b.person(
+        "Director of Procurement",
+        Seniority.DIRECTOR,
+        "finance",
+        vp_fin,
+        name="Carla Mendes",
+        stance="supporter",
+    )
+    _filler(b, procurement, "finance")
 
     cal, priya = t["Calvin Price"], t["Priya Nair"]
     implementers = [p for p in b.below(platform) if not p.senior]
+    # The commercial side was in the loop too, until the silence.
+    for age in b.cadence(390, 63, (14.0, 24.0)):
+        b.touch(age, b.rng.choice(("call", "email")), [cal], [procurement])
     # A steady weekly cadence for a year ...
     for age in b.cadence(400, 56, (5.0, 9.0)):
         kind = _weighted(b.rng, {"meeting": 3, "call": 3, "email": 4})

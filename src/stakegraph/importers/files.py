@@ -136,7 +136,8 @@ def _row(
         return Reject(
             name, f"line {line}", f"{len(fields)} fields but the header has {len(columns)}"
         )
-    row = CsvRow(zip(columns, fields, strict=False))
+    # Excel writes CRLF inside quoted fields too; a value's own line breaks are plain newlines.
+    row = CsvRow(zip(columns, (f.replace("\r\n", "\n") for f in fields), strict=False))
     row.line = line
     return row
 

@@ -32,7 +32,7 @@ from stakegraph.importers.identity import (
     normalise_email,
     person_id,
 )
-from stakegraph.importers.records import ImportStats, Record, Reject, StreamItem
+from stakegraph.importers.records import ImportStats, Record, Reject, StreamItem, tag_rejects
 from stakegraph.model import format_utc
 
 __all__ = ["HubSpotImporter", "split_ids"]
@@ -85,6 +85,7 @@ class HubSpotImporter:
         self._csvs = sorted(p for p in folder.glob("*") if p.suffix.lower() == ".csv")
         self._owners: dict[str, tuple[str, str, str | None]] = {}
         self._team_emitted: set[str] = set()
+        self._section = "accounts"
 
     def _files(self, *words: str) -> list[Path]:
         return [p for p in self._csvs if any(w in p.name.lower() for w in words)]
@@ -106,15 +107,22 @@ class HubSpotImporter:
                 yield path, columns, row
 
     def __iter__(self) -> Iterator[StreamItem]:
+        return tag_rejects(self._stream(), lambda: self._section)
+
+    def _stream(self) -> Iterator[StreamItem]:
         if not self.folder.is_dir():
             yield Reject(str(self.folder), "", "not a folder")
             return
         if not self._csvs:
             yield Reject(str(self.folder), "", "no HubSpot export files (*.csv)")
             return
+        self._section = "team"
         yield from self._owners_file()
+        self._section = "accounts"
         yield from self._companies()
+        self._section = "contacts"
         yield from self._contacts()
+        self._section = "interactions"
         for word, kind in _KINDS:
             yield from self._engagements(self._files(word), kind)
 

@@ -34,7 +34,14 @@ from stakegraph.importers.identity import (
     group_by_account,
     normalise_email,
 )
-from stakegraph.importers.records import ImportStats, Record, Reject, StreamItem, derived_id
+from stakegraph.importers.records import (
+    ImportStats,
+    Record,
+    Reject,
+    StreamItem,
+    derived_id,
+    tag_rejects,
+)
 from stakegraph.model import format_utc
 
 __all__ = ["CalendarImporter", "default_window"]
@@ -109,6 +116,9 @@ class CalendarImporter:
         return 2 * sum(p.stat().st_size for p in _calendar_files(self.paths) if p.exists())
 
     def __iter__(self) -> Iterator[StreamItem]:
+        return tag_rejects(self._stream(), lambda: "interactions")
+
+    def _stream(self) -> Iterator[StreamItem]:
         for path in _calendar_files(self.paths):
             if not path.exists():
                 yield Reject(str(path), "", "no such file or folder")
@@ -248,12 +258,20 @@ class CalendarImporter:
         yield from self._people.take_new()
         if not uid:
             uid = derived_id("no-uid", format_utc(start), str(event.get("SUMMARY", "")))
+        # An occurrence of a series is known by its original start (RECURRENCE-ID), so that one
+        # moved later keeps its id; a single event by its UID and start.
+        instance = start
+        recurrence = event.get("RECURRENCE-ID")
+        if recurrence is not None and isinstance(recurrence.dt, datetime):
+            original = recurrence.dt
+            instance = original.replace(tzinfo=UTC) if original.tzinfo is None else original
+        instance_key = format_utc(instance)
         summary = str(event.get("SUMMARY", "")).strip()[:1000] or None
         for account_id, contact_ids in by_account.items():
             yield Record(
                 "interactions",
                 {
-                    "id": derived_id("ics", uid, format_utc(start), account_id),
+                    "id": derived_id("ics", uid, instance_key, account_id),
                     "account_id": account_id,
                     "kind": "meeting",
                     "occurred_at": format_utc(start),

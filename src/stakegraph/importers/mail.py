@@ -40,6 +40,7 @@ from stakegraph.importers.records import (
     StreamItem,
     derived_id,
     digest64,
+    tag_rejects,
 )
 from stakegraph.model import format_utc
 
@@ -47,7 +48,7 @@ __all__ = ["MailImporter", "RawMessage", "read_headers", "read_messages"]
 
 _WANTED = frozenset({b"from", b"to", b"cc", b"date", b"message-id", b"in-reply-to"})
 # "From sender@example.com Mon Jan  1 00:00:00 2001" (and the "From - Mon ..." of some clients).
-_SEPARATOR = re.compile(rb"^From \S+.*\d\d:\d\d(:\d\d)?.* \d{4}\s*$|^From \S+\s*$")
+_SEPARATOR = re.compile(rb"^From \S+.*\d\d:\d\d(:\d\d)?.* \d{4}\s*$")
 _MAX_HEADER_BYTES = 256 * 1024
 _MSGID = re.compile(r"<([^<>\s]+)>")
 
@@ -279,6 +280,9 @@ class MailImporter:
         return replies
 
     def __iter__(self) -> Iterator[StreamItem]:
+        return tag_rejects(self._stream(), lambda: "interactions")
+
+    def _stream(self) -> Iterator[StreamItem]:
         replies = self._replies()
         seen: set[int] = set()
         for raw in read_messages(self.paths, on_progress=self.on_progress):

@@ -36,7 +36,15 @@ from typing import Any
 
 from stakegraph.errors import ValidationFailed
 from stakegraph.importers.files import CsvRow, Progress, parse_bool, parse_datetime, read_csv
-from stakegraph.importers.records import SECTIONS, ImportStats, Record, Reject, Section, StreamItem
+from stakegraph.importers.records import (
+    SECTIONS,
+    ImportStats,
+    Record,
+    Reject,
+    Section,
+    StreamItem,
+    tag_rejects,
+)
 from stakegraph.model import Account, Contact, Interaction, TeamMember, format_utc
 
 __all__ = ["MappedCsvImporter", "Mapping", "load_mapping"]
@@ -122,6 +130,9 @@ class MappedCsvImporter:
         return self.path.stat().st_size if self.path.exists() else 0
 
     def __iter__(self) -> Iterator[StreamItem]:
+        return tag_rejects(self._stream(), lambda: self.mapping.section)
+
+    def _stream(self) -> Iterator[StreamItem]:
         if not self.path.is_file():
             yield Reject(str(self.path), "", "no such file")
             return

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
 from stakegraph.ingest import Reject
@@ -32,6 +32,7 @@ __all__ = [
     "derived_id",
     "digest64",
     "split_rejects",
+    "tag_rejects",
 ]
 
 Section = Literal["accounts", "team", "contacts", "interactions"]
@@ -83,6 +84,14 @@ def derived_id(prefix: str, *parts: str) -> str:
         h.update(part.encode("utf-8", "surrogateescape"))
         h.update(b"\0")
     return f"{prefix}:{h.hexdigest()}"
+
+
+def tag_rejects(items: Iterable[StreamItem], section: Callable[[], str]) -> Iterator[StreamItem]:
+    """Name the section a reject would have been in (for the per-section rejected counts)."""
+    for item in items:
+        if isinstance(item, Reject) and item.entity is None:
+            item = replace(item, entity=section())
+        yield item
 
 
 def split_rejects(items: Iterable[StreamItem], rejects: list[Reject]) -> Iterator[Record]:

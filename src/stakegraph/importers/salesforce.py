@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from stakegraph.importers.files import CsvRow, Progress, parse_bool, parse_datetime, read_csv
 from stakegraph.importers.identity import IdentityIndex
-from stakegraph.importers.records import ImportStats, Record, Reject, StreamItem
+from stakegraph.importers.records import ImportStats, Record, Reject, StreamItem, tag_rejects
 from stakegraph.model import format_utc, infer_role
 
 __all__ = ["BUYING_ROLES", "SalesforceImporter", "salesforce_id"]
@@ -140,6 +140,7 @@ class SalesforceImporter:
         self.stats = ImportStats()
         self.on_progress = on_progress
         self._files = {p.name.lower(): p for p in folder.glob("*") if p.is_file()}
+        self._section = "accounts"
 
     def _file(self, name: str) -> Path | None:
         return self._files.get(name.lower())
@@ -155,16 +156,23 @@ class SalesforceImporter:
         yield from read_csv(path, on_progress=self.on_progress)
 
     def __iter__(self) -> Iterator[StreamItem]:
+        return tag_rejects(self._stream(), lambda: self._section)
+
+    def _stream(self) -> Iterator[StreamItem]:
         if not self.folder.is_dir():
             yield Reject(str(self.folder), "", "not a folder")
             return
         if not any(self._file(n) for n in self.FILES):
             yield Reject(str(self.folder), "", "no Salesforce export files (Account.csv ...)")
             return
+        self._section = "accounts"
         yield from self._accounts()
+        self._section = "team"
         yield from self._users()
+        self._section = "contacts"
         roles = yield from self._contact_roles()
         yield from self._contacts(roles)
+        self._section = "interactions"
         relations = yield from self._event_relations()
         yield from self._tasks()
         yield from self._events(relations)
