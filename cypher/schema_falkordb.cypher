@@ -11,6 +11,7 @@ CREATE INDEX FOR (n:Interaction) ON (n.account_id);
 CREATE INDEX FOR (n:RoleChange) ON (n.id);
 CREATE INDEX FOR (n:RoleChange) ON (n.contact_id);
 CREATE INDEX FOR (n:RoleChange) ON (n.account_id);
+CREATE INDEX FOR (n:ApiKey) ON (n.id);
 CREATE INDEX FOR (n:Alert) ON (n.id);
 CREATE INDEX FOR (n:Alert) ON (n.account_id);
 CREATE INDEX FOR (n:Alert) ON (n.episode);

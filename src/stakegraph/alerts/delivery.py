@@ -15,6 +15,7 @@ follows a redirect, ignores proxy variables from the environment, and gives up a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import socket
@@ -226,12 +227,10 @@ class DeliveryWorker:
                     tried = 0
                 if tried >= max(1, self.settings.delivery_batch_size):
                     continue  # more may be due right now
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
                         self._wake.wait(), timeout=max(0.01, self.settings.delivery_interval_s)
                     )
-                except TimeoutError:
-                    pass
         finally:
             self._loop = None
             self._wake = None

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
+from stakegraph.keys import ApiKey
 from stakegraph.model import (
     Account,
     AccountSnapshot,
@@ -160,6 +161,14 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
+    def identity_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """What importers match people against, as ``(section, row)``, streamed in pages.
+
+        ``accounts`` rows hold ``id`` and ``domains``; ``team`` rows ``id`` and ``email``;
+        ``contacts`` rows ``id``, ``account_id`` and ``email``.
+        """
+
+    @abstractmethod
     def counts(self) -> dict[str, int]:
         """How many accounts, contacts, team members and interactions are stored."""
 
@@ -261,3 +270,16 @@ class GraphStore(ABC):
     @abstractmethod
     def delivery_counts(self) -> dict[str, int]:
         """How many deliveries are pending, delivered and failed."""
+
+    # -- API keys (the service) -----------------------------------------------------------
+    @abstractmethod
+    def save_api_key(self, key: ApiKey) -> None:
+        """Store a new API key (only its hash) or overwrite one with the same id."""
+
+    @abstractmethod
+    def api_keys(self) -> list[ApiKey]:
+        """Every stored API key, revoked ones included, oldest first."""
+
+    @abstractmethod
+    def revoke_api_key(self, key_id: str, at: datetime | None = None) -> bool:
+        """Revoke a key at ``at`` (default now); False if no active key has that id."""

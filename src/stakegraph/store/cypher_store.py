@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
 from stakegraph.errors import NotFoundError, StoreError
+from stakegraph.keys import ApiKey
 from stakegraph.model import (
     ROLE_FIELDS,
     Account,
@@ -29,6 +30,7 @@ from stakegraph.model.snapshot import decay_mass
 from stakegraph.settings import Settings
 from stakegraph.store import alertrecords, records
 from stakegraph.store.base import GraphStore, UpsertResult
+from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_ms
 
 __all__ = ["CypherStore"]
 
@@ -421,6 +423,22 @@ class CypherStore(GraphStore):
                     break
                 after = str(rows[-1]["props"]["id"])
 
+    def identity_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        sections = (
+            ("accounts", "get_identity_accounts"),
+            ("team", "get_identity_team_members"),
+            ("contacts", "get_identity_contacts"),
+        )
+        for section, statement in sections:
+            after = ""
+            while True:
+                rows = self._run(statement, {"after": after, "limit": self.batch_size})
+                for row in rows:
+                    yield section, dict(row)
+                if len(rows) < self.batch_size:
+                    break
+                after = str(rows[-1]["id"])
+
     def counts(self) -> dict[str, int]:
         totals = {str(r["label"]): int(r["total"]) for r in self._run("count_entities")}
         return {
@@ -567,3 +585,14 @@ class CypherStore(GraphStore):
         for row in self._run("count_deliveries"):
             counts[str(row["status"])] = int(row["total"])
         return counts
+
+    # -- API keys --------------------------------------------------------------------------
+    def save_api_key(self, key: ApiKey) -> None:
+        self._run("save_api_key", {"key": api_key_params(key)})
+
+    def api_keys(self) -> list[ApiKey]:
+        return [api_key_from_row(row) for row in self._run("list_api_keys")]
+
+    def revoke_api_key(self, key_id: str, at: datetime | None = None) -> bool:
+        at_ms = epoch_ms(at or datetime.now(UTC))
+        return bool(self._run("revoke_api_key", {"id": key_id, "at": at_ms}))

@@ -27,6 +27,7 @@ _UNIQUE = (
     "Alert",
     "Webhook",
     "Delivery",
+    "ApiKey",
 )
 
 
