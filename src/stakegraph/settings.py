@@ -57,6 +57,14 @@ class AnalysisSettings(BaseSettings):
     level_high: float = 60.0
     count_unanswered_outbound_email: bool = False
 
+    # Analysis, alignment (issue 3): what a stance is worth in a function's mean stance, and who
+    # counts as executive on each side for executive alignment.
+    stance_values: dict[str, float] = Field(
+        default_factory=lambda: {"supporter": 1.0, "neutral": 0.0, "detractor": -1.0}
+    )
+    executive_roles: list[str] = Field(default_factory=lambda: ["executive"])
+    executive_seniorities: list[str] = Field(default_factory=lambda: ["c_level", "vp"])
+
 
 class Settings(BaseSettings):
     """Settings of one stakegraph process."""

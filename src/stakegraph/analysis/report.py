@@ -6,11 +6,24 @@ hangs on, coverage names the uncovered. Floats are rounded to 4 decimals in JSON
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from stakegraph.analysis.alignment import executive_ties, function_alignment
+from stakegraph.analysis.coverage import senior_coverage
+from stakegraph.analysis.graph import OURS, TIE, relationship_graph, senior_staff
+from stakegraph.analysis.key_people import key_people
+from stakegraph.analysis.recency import interaction_times, recency
+from stakegraph.analysis.recommendations import recommendations
+from stakegraph.analysis.risk import risk_score
+from stakegraph.analysis.threads import threads
+from stakegraph.analysis.ties import tie_strengths
+from stakegraph.analysis.whatif import without_people
+from stakegraph.model import AccountSnapshot, to_utc
 from stakegraph.model.entities import UtcDatetime
+from stakegraph.settings import AnalysisSettings
 
 __all__ = [
     "Alignment",
@@ -26,6 +39,9 @@ __all__ = [
     "RiskParts",
     "Threads",
     "Tie",
+    "WhatIf",
+    "build_report",
+    "what_if",
 ]
 
 
@@ -84,6 +100,9 @@ class Coverage(_Part):
     uncovered: list[str] = Field(description="Senior staff without a live tie (ids), by weight.")
     senior_staff: list[str] = Field(default_factory=list)
     covered: list[str] = Field(default_factory=list)
+    reached: list[str] = Field(
+        default_factory=list, description="Senior staff counted in reach (ids), by weight."
+    )
 
 
 class Loss(_Part):
@@ -184,7 +203,11 @@ class Report(BaseModel):
     going_dark: bool
     going_dark_threshold_days: Rounded = 0.0
     last_interaction_at: UtcDatetime | None = None
+    median_gap_days: Rounded | None = None
     executive_alignment: bool
+    executive_ties: list[tuple[str, str]] = Field(
+        default_factory=list, description="(our executive, their c_level or vp) live ties."
+    )
     alignment: Alignment
     recommendations: list[Recommendation]
     annual_value: Rounded | None = None
@@ -193,3 +216,228 @@ class Report(BaseModel):
     )
     people: list[Person] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)
+
+
+def build_report(
+    snapshot: AccountSnapshot, settings: AnalysisSettings, *, without: Iterable[str] = ()
+) -> Report:
+    """The risk report of one account, as of ``snapshot.as_of``.
+
+    The single entry point of the analysis: ties, the relationship graph, threads, coverage, key
+    people, recency, alignment, risk and recommendations, assembled into a :class:`Report`.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        The account, from :meth:`~stakegraph.store.base.GraphStore.account_snapshot`.
+    settings : AnalysisSettings
+        Every number of the metric definitions.
+    without : iterable of str
+        People (either side) to remove first: the what-if report.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    NotFoundError
+        If ``without`` names somebody who is not in the snapshot.
+    ValidationFailed
+        If the snapshot is inconsistent (an id on both sides, tie aggregates after the as-of
+        time) or the settings cannot give a score within 0..100.
+
+    Examples
+    --------
+    Our account exec met the CIO once, today:
+
+    >>> from datetime import datetime, UTC
+    >>> from stakegraph.model import Account, AccountSnapshot, Contact, Interaction, TeamMember
+    >>> now = datetime(2024, 6, 1, tzinfo=UTC)
+    >>> snap = AccountSnapshot(
+    ...     account=Account(id="acme", name="Acme", annual_value=100000),
+    ...     contacts=(Contact(id="cio", account_id="acme", name="Cy", title="CIO"),),
+    ...     team=(TeamMember(id="ae", name="Al", role="account_exec"),), as_of=now,
+    ...     interactions=(Interaction(id="m1", account_id="acme", kind="meeting",
+    ...                               occurred_at=now, team_ids=["ae"], contact_ids=["cio"]),))
+    >>> r = build_report(snap, AnalysisSettings())
+    >>> r.threads.senior, r.coverage.senior, r.risk.score, r.risk.level, r.value_at_risk
+    (1, 1.0, 40.0, 'medium', 40000.0)
+    """
+    removed = sorted(set(without))
+    snapshot = without_people(snapshot, removed)
+    as_of = to_utc(snapshot.as_of)
+    G = relationship_graph(snapshot, tie_strengths(snapshot, settings), settings)
+
+    senior_threads = threads(G, senior_staff(G))
+    all_threads = threads(G)
+    coverage = senior_coverage(G)
+    losses = key_people(
+        G,
+        senior_threads=senior_threads,
+        coverage=coverage,
+        spof_strength_share=settings.spof_strength_share,
+    )
+    silence = recency(interaction_times(snapshot), as_of, settings)
+    exec_ties = executive_ties(G, settings)
+    alignment = function_alignment(G, settings)
+    risk = risk_score(
+        senior_threads.count,
+        coverage.senior,
+        silence.days_since_last_interaction,
+        bool(exec_ties),
+        settings,
+    )
+    nodes = G.nodes
+
+    def side(node: str) -> Side:
+        return "ours" if nodes[node]["side"] == OURS else "theirs"
+
+    people = [
+        Person(
+            id=node,
+            side=side(node),
+            name=data["name"],
+            title=data.get("title"),
+            seniority=data.get("seniority"),
+            function=data.get("function"),
+            role=data.get("role"),
+            status=data.get("status"),
+            stance=data.get("stance"),
+            senior=bool(data.get("senior", False)),
+            weight=float(data.get("weight", 0.0)),
+        )
+        for node, data in sorted(G.nodes(data=True), key=lambda n: (n[1]["side"] != OURS, n[0]))
+    ]
+    ties: list[Tie] = []
+    for u, v, data in G.edges(data=True):
+        if data["kind"] != TIE:
+            continue
+        team_id, contact_id = (u, v) if nodes[u]["side"] == OURS else (v, u)
+        ties.append(
+            Tie(
+                team_id=team_id,
+                contact_id=contact_id,
+                strength=data["strength"],
+                live=data["live"],
+                interactions=data["interactions"],
+                last_at=data["last_at"],
+            )
+        )
+    ties.sort(key=lambda t: (-t.strength, t.team_id, t.contact_id))
+    annual_value = snapshot.account.annual_value
+    return Report(
+        account_id=snapshot.account.id,
+        account_name=snapshot.account.name,
+        as_of=as_of,
+        removed=removed,
+        risk=Risk(
+            score=risk.score,
+            level="low" if risk.level == "low" else "medium" if risk.level == "medium" else "high",
+            parts=RiskParts(
+                threads=risk.threads,
+                senior_coverage=risk.senior_coverage,
+                recency=risk.recency,
+                executive_alignment=risk.executive_alignment,
+            ),
+        ),
+        threads=Threads(
+            senior=senior_threads.count,
+            all=all_threads.count,
+            cover=senior_threads.cover,
+            all_cover=all_threads.cover,
+            matching=senior_threads.matching,
+            single_threaded=senior_threads.count <= 1,
+        ),
+        coverage=Coverage(
+            senior=coverage.senior,
+            reach=coverage.reach,
+            uncovered=coverage.uncovered,
+            senior_staff=coverage.senior_staff,
+            covered=coverage.covered,
+            reached=coverage.reached,
+        ),
+        single_points_of_failure=[p.id for p in losses if p.single_point_of_failure],
+        key_people=[
+            KeyPerson(
+                id=p.id,
+                side=side(p.id),
+                name=nodes[p.id]["name"],
+                loss=Loss(
+                    threads=p.threads,
+                    senior_coverage=p.senior_coverage,
+                    strength_share=p.strength_share,
+                ),
+                single_point_of_failure=p.single_point_of_failure,
+                reasons=p.reasons,
+            )
+            for p in losses
+        ],
+        days_since_last_interaction=silence.days_since_last_interaction,
+        going_dark=silence.going_dark,
+        going_dark_threshold_days=silence.threshold_days,
+        last_interaction_at=silence.last_interaction_at,
+        median_gap_days=silence.median_gap_days,
+        executive_alignment=bool(exec_ties),
+        executive_ties=exec_ties,
+        alignment=Alignment(
+            misaligned=alignment.misaligned,
+            reason=alignment.reason,
+            functions={
+                name: FunctionAlignment(
+                    contacts=stats.contacts,
+                    senior=stats.senior,
+                    covered=stats.covered,
+                    coverage=stats.coverage,
+                    live_ties=stats.live_ties,
+                    mean_stance=stats.mean_stance,
+                )
+                for name, stats in alignment.functions.items()
+            },
+        ),
+        recommendations=[
+            Recommendation(
+                contact_id=r.contact_id,
+                name=nodes[r.contact_id]["name"],
+                title=nodes[r.contact_id].get("title"),
+                weight=r.weight,
+                path=r.path,
+            )
+            for r in recommendations(G, coverage.uncovered)
+        ],
+        annual_value=annual_value,
+        value_at_risk=None if annual_value is None else annual_value * risk.score / 100.0,
+        people=people,
+        ties=ties,
+    )
+
+
+class WhatIf(BaseModel):
+    """The report before and after named people leave, and what changes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    before: Report
+    after: Report
+    score_change: Rounded = Field(description="after.risk.score - before.risk.score")
+    threads_change: int = Field(description="after.threads.senior - before.threads.senior")
+
+
+def what_if(
+    snapshot: AccountSnapshot, settings: AnalysisSettings, without: Iterable[str]
+) -> WhatIf:
+    """The account's report, and the same report with ``without`` removed ("what if X leaves?").
+
+    Raises
+    ------
+    NotFoundError
+        If ``without`` names somebody who is not in the snapshot.
+    """
+    before = build_report(snapshot, settings)
+    after = build_report(snapshot, settings, without=without)
+    return WhatIf(
+        before=before,
+        after=after,
+        score_change=after.risk.score - before.risk.score,
+        threads_change=after.threads.senior - before.threads.senior,
+    )

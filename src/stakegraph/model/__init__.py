@@ -23,7 +23,7 @@ from stakegraph.model.enums import (
     Status,
 )
 from stakegraph.model.snapshot import AccountSnapshot, TieAggregate
-from stakegraph.model.titles import infer_function, infer_seniority, infer_title
+from stakegraph.model.titles import infer_function, infer_role, infer_seniority, infer_title
 
 __all__ = [
     "ROLE_FIELDS",
@@ -46,6 +46,7 @@ __all__ = [
     "UtcDatetime",
     "format_utc",
     "infer_function",
+    "infer_role",
     "infer_seniority",
     "infer_title",
     "to_utc",

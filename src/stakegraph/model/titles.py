@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from stakegraph.model.enums import Function, Seniority
+from stakegraph.model.enums import Function, Role, Seniority
 
-__all__ = ["TitleInference", "infer_function", "infer_seniority", "infer_title"]
+__all__ = ["TitleInference", "infer_function", "infer_role", "infer_seniority", "infer_title"]
 
 
 class TitleInference(NamedTuple):
@@ -295,3 +295,55 @@ def infer_function(title: str | None, department: str | None = None) -> Function
 def infer_title(title: str | None, department: str | None = None) -> TitleInference:
     """Seniority and function of a title, in one call."""
     return TitleInference(infer_seniority(title), infer_function(title, department))
+
+
+_ROLE_PHRASES: tuple[tuple[Role, tuple[str, ...]], ...] = (
+    (
+        Role.SALES_ENGINEER,
+        (
+            "sales engineer",
+            "solutions engineer",
+            "solution engineer",
+            "solutions architect",
+            "solution architect",
+            "presales",
+            "pre-sales",
+            "solutions consultant",
+        ),
+    ),
+    (Role.CUSTOMER_SUCCESS, ("customer success", "csm", "customer experience")),
+    (Role.SUPPORT, ("support", "service desk", "helpdesk", "help desk")),
+    (
+        Role.ACCOUNT_EXEC,
+        (
+            "account executive",
+            "account manager",
+            "account director",
+            "sales",
+            "business development",
+            "key account",
+            "ae",
+        ),
+    ),
+)
+
+
+def infer_role(title: str | None) -> Role:
+    """The role on an account of one of our own people, from their title.
+
+    Examples
+    --------
+    >>> infer_role("Senior Account Executive")
+    <Role.ACCOUNT_EXEC: 'account_exec'>
+    >>> infer_role("SVP Customer Success")
+    <Role.EXECUTIVE: 'executive'>
+    """
+    if title is None or _is_blank(title):
+        return Role.OTHER
+    if infer_seniority(title) in (Seniority.C_LEVEL, Seniority.VP):
+        return Role.EXECUTIVE
+    text = _normalise(title)
+    for role, phrases in _ROLE_PHRASES:
+        if any(_has(text, p) for p in phrases):
+            return role
+    return Role.OTHER

@@ -166,5 +166,13 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
+    def identity_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """What importers match people against, as ``(section, row)``, streamed in pages.
+
+        ``accounts`` rows hold ``id`` and ``domains``; ``team`` rows ``id`` and ``email``;
+        ``contacts`` rows ``id``, ``account_id`` and ``email``.
+        """
+
+    @abstractmethod
     def counts(self) -> dict[str, int]:
         """How many accounts, contacts, team members and interactions are stored."""

@@ -429,6 +429,22 @@ class CypherStore(GraphStore):
                     break
                 after = str(rows[-1]["props"]["id"])
 
+    def identity_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        sections = (
+            ("accounts", "get_identity_accounts"),
+            ("team", "get_identity_team_members"),
+            ("contacts", "get_identity_contacts"),
+        )
+        for section, statement in sections:
+            after = ""
+            while True:
+                rows = self._run(statement, {"after": after, "limit": self.batch_size})
+                for row in rows:
+                    yield section, dict(row)
+                if len(rows) < self.batch_size:
+                    break
+                after = str(rows[-1]["id"])
+
     def counts(self) -> dict[str, int]:
         totals = {str(r["label"]): int(r["total"]) for r in self._run("count_entities")}
         return {

@@ -1,0 +1,210 @@
+"""The relationship graph of one account: our team, their contacts, ties and the org chart.
+
+One undirected :class:`networkx.Graph` per account. Nodes are people keyed by id, with a ``side``
+attribute (:data:`OURS` or :data:`THEIRS`); edges are either ties (``kind="tie"``, between one of
+our team and one contact, with ``strength`` and ``live``) or reporting lines
+(``kind="reports_to"``, between two contacts, with the ``manager`` id). Contacts who have left the
+account are not part of its live graph, nor are reporting lines to people outside it.
+
+Every other analysis module reads this graph through the attribute names defined here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from stakegraph.analysis.ties import TieStrength
+from stakegraph.errors import ValidationFailed
+from stakegraph.model import AccountSnapshot, Contact, Status
+from stakegraph.settings import AnalysisSettings
+
+__all__ = [
+    "OURS",
+    "REPORTS_TO",
+    "THEIRS",
+    "TIE",
+    "contacts",
+    "is_senior",
+    "live_strength",
+    "live_ties",
+    "relationship_graph",
+    "senior_staff",
+    "seniority_weight",
+    "team",
+]
+
+OURS = "ours"
+"""``side`` of our own team members."""
+THEIRS = "theirs"
+"""``side`` of the customer's contacts."""
+TIE = "tie"
+"""``kind`` of an edge between one of our team and one contact."""
+REPORTS_TO = "reports_to"
+"""``kind`` of an edge of the customer's org chart."""
+
+
+def is_senior(contact: Contact, settings: AnalysisSettings) -> bool:
+    """Whether a contact belongs to the senior staff (the decision layer).
+
+    Senior by seniority (c_level, vp, director by default) or by a buying role (economic buyer,
+    executive sponsor, decision maker by default).
+
+    Examples
+    --------
+    >>> from stakegraph.model import Contact
+    >>> is_senior(Contact(id="c", account_id="a", name="N", title="CIO"), AnalysisSettings())
+    True
+    >>> is_senior(Contact(id="c", account_id="a", name="N", title="Analyst"), AnalysisSettings())
+    False
+    """
+    if str(contact.seniority) in settings.senior_seniorities:
+        return True
+    return any(str(role) in settings.senior_buying_roles for role in contact.buying_roles)
+
+
+def seniority_weight(contact: Contact, settings: AnalysisSettings) -> float:
+    """The weight of a senior contact in coverage and recommendations (0 when not senior).
+
+    Examples
+    --------
+    >>> from stakegraph.model import Contact
+    >>> s = AnalysisSettings()
+    >>> seniority_weight(Contact(id="c", account_id="a", name="N", title="VP Sales"), s)
+    3.0
+    >>> seniority_weight(Contact(id="c", account_id="a", name="N", title="Buyer",
+    ...                          buying_roles=["economic_buyer"]), s)
+    2.0
+    """
+    if not is_senior(contact, settings):
+        return 0.0
+    weights = settings.seniority_weights
+    return float(weights.get(str(contact.seniority), weights.get("other", 0.0)))
+
+
+def relationship_graph(
+    snapshot: AccountSnapshot, ties: Iterable[TieStrength], settings: AnalysisSettings
+) -> nx.Graph:
+    """Build the relationship graph of one account.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        The account's contacts and our team.
+    ties : iterable of TieStrength
+        Tie strengths (see :func:`~stakegraph.analysis.ties.tie_strengths`); ties naming someone
+        outside the graph (unknown, or a contact who left) are left out.
+    settings : AnalysisSettings
+        Who is senior and their weights.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes added in sorted id order (team first), so that every traversal is deterministic.
+
+    Raises
+    ------
+    ValidationFailed
+        If one id names both a team member and a contact (the report could not tell them apart).
+
+    Examples
+    --------
+    >>> from datetime import datetime, UTC
+    >>> from stakegraph.model import Account, AccountSnapshot, Contact, TeamMember
+    >>> from stakegraph.analysis.ties import TieStrength
+    >>> snap = AccountSnapshot(
+    ...     account=Account(id="a", name="A"),
+    ...     contacts=(Contact(id="cio", account_id="a", name="C", title="CIO"),
+    ...               Contact(id="dir", account_id="a", name="D", title="Director IT",
+    ...                       reports_to="cio")),
+    ...     team=(TeamMember(id="rep", name="R"),), as_of=datetime(2024, 1, 1, tzinfo=UTC))
+    >>> G = relationship_graph(snap, [TieStrength("rep", "dir", 1.0, True, 1, None)],
+    ...                        AnalysisSettings())
+    >>> sorted(G.edges(data="kind"))
+    [('cio', 'dir', 'reports_to'), ('rep', 'dir', 'tie')]
+    """
+    team_ids = {m.id for m in snapshot.team}
+    clash = sorted(team_ids & {c.id for c in snapshot.contacts})
+    if clash:
+        raise ValidationFailed(
+            f"ids name both a team member and a contact: {', '.join(clash)}", details=clash
+        )
+    G = nx.Graph(account_id=snapshot.account.id)
+    for member in sorted(snapshot.team, key=lambda m: m.id):
+        G.add_node(
+            member.id,
+            side=OURS,
+            name=member.name,
+            title=member.title,
+            role=str(member.role),
+        )
+    active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=lambda c: c.id)
+    for contact in active:
+        G.add_node(
+            contact.id,
+            side=THEIRS,
+            name=contact.name,
+            title=contact.title,
+            seniority=str(contact.seniority),
+            function=str(contact.function),
+            stance=str(contact.stance),
+            status=str(contact.status),
+            senior=is_senior(contact, settings),
+            weight=seniority_weight(contact, settings),
+        )
+    for contact in active:
+        manager = contact.reports_to
+        if manager is not None and manager in G and G.nodes[manager]["side"] == THEIRS:
+            G.add_edge(contact.id, manager, kind=REPORTS_TO, manager=manager)
+    for tie in ties:
+        if tie.team_id not in team_ids or tie.contact_id not in G:
+            continue
+        if G.nodes[tie.contact_id]["side"] != THEIRS:
+            continue
+        G.add_edge(
+            tie.team_id,
+            tie.contact_id,
+            kind=TIE,
+            strength=tie.strength,
+            live=tie.live,
+            interactions=tie.interactions,
+            last_at=tie.last_at,
+        )
+    return G
+
+
+def team(G: nx.Graph) -> list[str]:
+    """Our team members in the graph, sorted by id."""
+    return sorted(n for n, side in G.nodes(data="side") if side == OURS)
+
+
+def contacts(G: nx.Graph) -> list[str]:
+    """The account's contacts in the graph, sorted by id."""
+    return sorted(n for n, side in G.nodes(data="side") if side == THEIRS)
+
+
+def senior_staff(G: nx.Graph) -> list[str]:
+    """The senior contacts in the graph, sorted by id."""
+    return sorted(n for n, data in G.nodes(data=True) if data["side"] == THEIRS and data["senior"])
+
+
+def live_ties(G: nx.Graph) -> list[tuple[str, str, float]]:
+    """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids."""
+    out: list[tuple[str, str, float]] = []
+    for u, v, data in G.edges(data=True):
+        if data["kind"] != TIE or not data["live"]:
+            continue
+        team_id, contact_id = (u, v) if G.nodes[u]["side"] == OURS else (v, u)
+        out.append((team_id, contact_id, float(data["strength"])))
+    out.sort()
+    return out
+
+
+def live_strength(G: nx.Graph) -> dict[str, float]:
+    """Each person's summed live tie strength (people without a live tie are left out)."""
+    held: dict[str, float] = {}
+    for team_id, contact_id, strength in live_ties(G):
+        held[team_id] = held.get(team_id, 0.0) + strength
+        held[contact_id] = held.get(contact_id, 0.0) + strength
+    return held

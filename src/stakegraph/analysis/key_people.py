@@ -1,0 +1,185 @@
+"""Key people and single points of failure, on the customer's side and on ours.
+
+For every person with a live tie, the loss if they left: the threads it costs, the senior coverage
+it costs, and the share of all live tie strength they hold. A *single point of failure* is someone
+whose departure takes threads or senior coverage to zero, or who holds at least
+``spof_strength_share`` (half, by default) of all live tie strength. Our own account exec who
+holds the whole relationship is one, exactly like the customer's lone sponsor.
+
+The losses are computed from one matching, not by re-running the analysis per person: a person
+costs a thread exactly when they are matched in every maximum matching
+(:func:`~stakegraph.analysis.threads.essential_people`), and coverage only depends on who covers
+whom. The test-suite checks both against the what-if recomputation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from stakegraph.analysis.coverage import SeniorCoverage, senior_coverage
+from stakegraph.analysis.graph import OURS, THEIRS, TIE, live_strength, live_ties, senior_staff
+from stakegraph.analysis.threads import Threads, threads
+from stakegraph.errors import ValidationFailed
+
+__all__ = [
+    "HOLDS_TIE_STRENGTH",
+    "TAKES_SENIOR_COVERAGE_TO_ZERO",
+    "TAKES_THREADS_TO_ZERO",
+    "PersonLoss",
+    "key_people",
+]
+
+TAKES_THREADS_TO_ZERO = "takes_threads_to_zero"
+"""Reason: after they leave, no thread ties us to the senior staff."""
+TAKES_SENIOR_COVERAGE_TO_ZERO = "takes_senior_coverage_to_zero"
+"""Reason: after they leave, we know none of the senior staff."""
+HOLDS_TIE_STRENGTH = "holds_tie_strength"
+"""Reason: they hold at least the single-point-of-failure share of all live tie strength."""
+
+# Shares and coverages are ratios of float sums; a share of exactly one half must count as half.
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLoss:
+    """What the account loses if one person leaves.
+
+    Attributes
+    ----------
+    id, side : str
+        The person and their side (``"ours"`` or ``"theirs"``).
+    threads : int
+        Drop in senior threads (0 or 1).
+    senior_coverage : float
+        Drop in senior coverage (never negative: a departure that raises coverage loses nothing).
+    strength_share : float
+        Their share of all live tie strength, 0..1.
+    single_point_of_failure : bool
+        Whether any of ``reasons`` applies.
+    reasons : list of str
+        Which single-point-of-failure rules apply.
+    """
+
+    id: str
+    side: str
+    threads: int
+    senior_coverage: float
+    strength_share: float
+    single_point_of_failure: bool
+    reasons: list[str]
+
+
+def _coverage_after(G: nx.Graph, person: str, coverage: SeniorCoverage) -> float:
+    data = G.nodes[person]
+    if data["side"] == THEIRS:
+        if not data["senior"]:
+            return coverage.senior
+        w = float(data["weight"])
+        covered_w = coverage.covered_weight - (w if person in coverage.covered else 0.0)
+        total_w = coverage.total_weight - w
+        return covered_w / total_w if total_w > _EPSILON else 0.0
+    # One of ours: the senior contacts only they have a live tie with become uncovered.
+    lost = 0.0
+    for contact in coverage.covered:
+        others = [
+            t
+            for t, edge in G[contact].items()
+            if edge.get("kind") == TIE and edge.get("live") and t != person
+        ]
+        if not others:
+            lost += float(G.nodes[contact]["weight"])
+    if coverage.total_weight <= _EPSILON:
+        return 0.0
+    return (coverage.covered_weight - lost) / coverage.total_weight
+
+
+def key_people(
+    G: nx.Graph,
+    *,
+    senior_threads: Threads | None = None,
+    coverage: SeniorCoverage | None = None,
+    spof_strength_share: float = 0.5,
+) -> list[PersonLoss]:
+    """The loss of every person with a live tie, single points of failure first.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A relationship graph.
+    senior_threads : Threads, optional
+        ``threads(G, senior_staff(G))``, when already computed.
+    coverage : SeniorCoverage, optional
+        ``senior_coverage(G)``, when already computed.
+    spof_strength_share : float
+        Share of all live tie strength from which one person is a single point of failure.
+
+    Returns
+    -------
+    list of PersonLoss
+        Single points of failure first, then by threads, coverage and strength lost, then id.
+
+    Raises
+    ------
+    ValidationFailed
+        If ``spof_strength_share`` is not within 0..1.
+
+    Examples
+    --------
+    Our rep is the only one who knows anyone; the CIO is the only senior contact:
+
+    >>> import networkx as nx
+    >>> G = nx.Graph()
+    >>> G.add_node("rep", side="ours")
+    >>> G.add_node("cio", side="theirs", senior=True, weight=4.0)
+    >>> G.add_node("dev", side="theirs", senior=False, weight=0.0)
+    >>> G.add_edge("rep", "cio", kind="tie", live=True, strength=3.0)
+    >>> G.add_edge("rep", "dev", kind="tie", live=True, strength=1.0)
+    >>> [(p.id, p.threads, p.strength_share, p.single_point_of_failure) for p in key_people(G)]
+    [('rep', 1, 1.0, True), ('cio', 1, 0.75, True), ('dev', 0, 0.25, False)]
+    """
+    if not 0.0 <= spof_strength_share <= 1.0:
+        raise ValidationFailed("spof_strength_share must be within 0..1")
+    if senior_threads is None:
+        senior_threads = threads(G, senior_staff(G))
+    if coverage is None:
+        coverage = senior_coverage(G)
+    held = live_strength(G)
+    total = sum(strength for _, _, strength in live_ties(G))
+    essential = set(senior_threads.essential)
+    out: list[PersonLoss] = []
+    for person in sorted(held):
+        side = G.nodes[person]["side"]
+        thread_loss = 1 if person in essential else 0
+        after = _coverage_after(G, person, coverage)
+        coverage_loss = max(0.0, coverage.senior - after)
+        share = held[person] / total if total > 0 else 0.0
+        reasons: list[str] = []
+        if senior_threads.count > 0 and senior_threads.count - thread_loss == 0:
+            reasons.append(TAKES_THREADS_TO_ZERO)
+        if coverage.senior > _EPSILON and after <= _EPSILON:
+            reasons.append(TAKES_SENIOR_COVERAGE_TO_ZERO)
+        if share >= spof_strength_share - _EPSILON:
+            reasons.append(HOLDS_TIE_STRENGTH)
+        out.append(
+            PersonLoss(
+                id=person,
+                side=OURS if side == OURS else THEIRS,
+                threads=thread_loss,
+                senior_coverage=coverage_loss,
+                strength_share=share,
+                single_point_of_failure=bool(reasons),
+                reasons=reasons,
+            )
+        )
+    out.sort(
+        key=lambda p: (
+            not p.single_point_of_failure,
+            -p.threads,
+            -round(p.senior_coverage, 9),
+            -round(p.strength_share, 9),
+            p.id,
+        )
+    )
+    return out

@@ -1,0 +1,1 @@
+"""Tests of the analysis package: hand-computed metrics, seed stories, properties."""
