@@ -10,4 +10,5 @@ CREATE INDEX FOR (n:Interaction) ON (n.id);
 CREATE INDEX FOR (n:Interaction) ON (n.account_id);
 CREATE INDEX FOR (n:RoleChange) ON (n.id);
 CREATE INDEX FOR (n:RoleChange) ON (n.contact_id);
-CREATE INDEX FOR (n:RoleChange) ON (n.account_id)
+CREATE INDEX FOR (n:RoleChange) ON (n.account_id);
+CREATE INDEX FOR (n:ApiKey) ON (n.id)

@@ -11,8 +11,11 @@ __all__ = [
     "AuthError",
     "BundleError",
     "ConflictError",
+    "DeadlineExceeded",
     "ForbiddenError",
+    "LimitExceeded",
     "NotFoundError",
+    "PayloadTooLarge",
     "StakegraphError",
     "StoreError",
     "StoreUnavailableError",
@@ -86,3 +89,22 @@ class BundleError(ValidationFailed):
     """A bundle file that cannot be read at all (not JSON, wrong top level)."""
 
     code = "bundle_error"
+
+
+# -- service limits (api/) -----------------------------------------------------------------------
+class PayloadTooLarge(StakegraphError):
+    """A request body longer than the configured limit (``max_body_bytes``)."""
+
+    code = "payload_too_large"
+
+
+class LimitExceeded(StakegraphError):
+    """Work larger than a configured bound (an account beyond ``max_account_contacts``)."""
+
+    code = "limit_exceeded"
+
+
+class DeadlineExceeded(StakegraphError):
+    """Work that did not finish within its time bound (``report_timeout_s``)."""
+
+    code = "timeout"

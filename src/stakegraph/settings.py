@@ -103,6 +103,27 @@ class Settings(BaseSettings):
     scan_interval_s: float = 900.0
     delivery_interval_s: float = 1.0
 
+    # Service internals (api/, maps/): report cache, API keys, pages and maps
+    report_cache_size: int = Field(default=4096, ge=0, description="Reports kept in memory.")
+    report_cache_ttl_s: float = Field(
+        default=300.0, gt=0, description="A cached report of 'now' is recomputed after this."
+    )
+    report_workers: int = Field(default=4, ge=1, description="Threads computing reports.")
+    portfolio_timeout_s: float = Field(
+        default=300.0, gt=0, description="Bound on a portfolio computed by the service."
+    )
+    page_size_max: int = Field(default=500, ge=1, description="Largest page of GET /v1/accounts.")
+    history_months: int = Field(default=12, ge=1, le=60)
+    api_key_cache_s: float = Field(
+        default=5.0, ge=0, description="How long the service trusts its copy of the key list."
+    )
+    map_physics_max_nodes: int = Field(
+        default=60, ge=0, description="Maps with more people than this are drawn without physics."
+    )
+    map_max_nodes: int = Field(
+        default=1500, ge=10, description="Maps of larger accounts show the people who matter most."
+    )
+
     # Webhooks
     webhook_allow_private: bool = False
     webhook_timeout_s: float = 5.0

@@ -60,6 +60,12 @@ app.command("export")(_export.export)
 app.command("demo")(_demo.demo)
 app.command("reset")(_reset.reset)
 
+from stakegraph.cli import keys as _keys  # noqa: E402
+from stakegraph.cli import serve as _serve  # noqa: E402
+
+app.add_typer(_keys.app, name="keys")
+app.command("serve")(_serve.serve)
+
 _EXIT_CODES: dict[type[StakegraphError], int] = {
     NotFoundError: 2,
     StoreUnavailableError: 4,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from stakegraph.keys import ApiKey
 from stakegraph.model import (
     Account,
     AccountSnapshot,
@@ -176,3 +177,16 @@ class GraphStore(ABC):
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """How many accounts, contacts, team members and interactions are stored."""
+
+    # -- API keys (the service) -----------------------------------------------------------
+    @abstractmethod
+    def save_api_key(self, key: ApiKey) -> None:
+        """Store a new API key (only its hash) or overwrite one with the same id."""
+
+    @abstractmethod
+    def api_keys(self) -> list[ApiKey]:
+        """Every stored API key, revoked ones included, oldest first."""
+
+    @abstractmethod
+    def revoke_api_key(self, key_id: str, at: datetime | None = None) -> bool:
+        """Revoke a key at ``at`` (default now); False if no active key has that id."""

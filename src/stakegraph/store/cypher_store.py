@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from stakegraph.errors import NotFoundError, StoreError
+from stakegraph.keys import ApiKey
 from stakegraph.model import (
     ROLE_FIELDS,
     Account,
@@ -28,6 +29,7 @@ from stakegraph.model.snapshot import decay_mass
 from stakegraph.settings import Settings
 from stakegraph.store import records
 from stakegraph.store.base import GraphStore, UpsertResult
+from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_ms
 
 __all__ = ["CypherStore"]
 
@@ -453,3 +455,14 @@ class CypherStore(GraphStore):
             "team": totals.get("TeamMember", 0),
             "interactions": totals.get("Interaction", 0),
         }
+
+    # -- API keys --------------------------------------------------------------------------
+    def save_api_key(self, key: ApiKey) -> None:
+        self._run("save_api_key", {"key": api_key_params(key)})
+
+    def api_keys(self) -> list[ApiKey]:
+        return [api_key_from_row(row) for row in self._run("list_api_keys")]
+
+    def revoke_api_key(self, key_id: str, at: datetime | None = None) -> bool:
+        at_ms = epoch_ms(at or datetime.now(UTC))
+        return bool(self._run("revoke_api_key", {"id": key_id, "at": at_ms}))

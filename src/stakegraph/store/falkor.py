@@ -24,6 +24,7 @@ _UNIQUE = (
     "TeamMember",
     "Interaction",
     "RoleChange",
+    "ApiKey",
 )
 
 
