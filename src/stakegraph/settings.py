@@ -131,6 +131,35 @@ class Settings(BaseSettings):
     webhook_backoff_base_s: float = 1.0
     webhook_backoff_max_s: float = 600.0
 
+    # Alerts and webhook delivery (stakegraph.alerts)
+    public_url: str = Field(
+        default="", description="The service's address as users reach it, for links in alerts."
+    )
+    webhook_lease_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A claimed delivery is tried again after this if its worker died mid-try "
+        "(at least twice the webhook timeout).",
+    )
+    delivery_batch_size: int = Field(default=50, ge=1, description="Deliveries claimed at once.")
+    alert_key_buying_roles: list[str] = Field(
+        default_factory=lambda: [
+            "economic_buyer",
+            "executive_sponsor",
+            "decision_maker",
+            "champion",
+        ],
+        description="A contact holding one of these is key: their role changes raise an alert.",
+    )
+    alert_warm_paths: int = Field(
+        default=3, ge=1, description="Warm paths to a successor, each from a different one of us."
+    )
+    alert_sweep_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="A scan examines role changes this recent that no alerting looked at.",
+    )
+
     # Portfolio
     workers: int = 0
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
 from stakegraph.errors import NotFoundError, StoreError
 from stakegraph.keys import ApiKey
 from stakegraph.model import (
@@ -27,7 +28,7 @@ from stakegraph.model import (
 )
 from stakegraph.model.snapshot import decay_mass
 from stakegraph.settings import Settings
-from stakegraph.store import records
+from stakegraph.store import alertrecords, records
 from stakegraph.store.base import GraphStore, UpsertResult
 from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_ms
 
@@ -455,6 +456,144 @@ class CypherStore(GraphStore):
             "team": totals.get("TeamMember", 0),
             "interactions": totals.get("Interaction", 0),
         }
+
+    # -- alerts, webhook subscriptions and the outbox --------------------------------------
+    def save_alerts(
+        self,
+        alerts: Sequence[Alert],
+        *,
+        checked_role_changes: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> list[str]:
+        now_ms = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        # One alert per id and per episode: the statement checks the stored ones only.
+        unique: dict[str, Alert] = {}
+        episodes: set[str] = set()
+        for alert in alerts:
+            if alert.id in unique or (alert.episode is not None and alert.episode in episodes):
+                continue
+            unique[alert.id] = alert
+            if alert.episode is not None:
+                episodes.add(alert.episode)
+        rows = [
+            {"id": a.id, "episode": a.episode, "props": alertrecords.alert_props(a)}
+            for a in unique.values()
+        ]
+        checked = list(dict.fromkeys(checked_role_changes))
+        written: list[str] = []
+        if not rows and not checked:
+            return written
+        size = self.batch_size
+        for start in range(0, max(len(rows), 1), size):
+            params = {
+                "rows": rows[start : start + size],
+                "checked": checked if start == 0 else [],
+                "now": now_ms,
+            }
+            written += [str(r["id"]) for r in self._run("create_alerts", params)]
+        return written
+
+    def list_alerts(
+        self,
+        *,
+        account_ids: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        open_only: bool = False,
+        limit: int = 100,
+    ) -> list[Alert]:
+        params = {
+            "account_ids": None if account_ids is None else list(account_ids),
+            "kinds": None if kinds is None else [str(k) for k in kinds],
+            "since": None if since is None else records.to_ms(since),
+            "open_only": open_only,
+            "limit": max(0, limit),
+        }
+        return [alertrecords.alert_from_props(r["props"]) for r in self._run("list_alerts", params)]
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        rows = self._run("get_alerts", {"ids": [alert_id]})
+        return alertrecords.alert_from_props(rows[0]["props"]) if rows else None
+
+    def acknowledge_alert(
+        self, alert_id: str, *, by: str | None = None, at: datetime | None = None
+    ) -> Alert | None:
+        when = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        rows = self._run("acknowledge_alert", {"id": alert_id, "at": when, "by": by})
+        return alertrecords.alert_from_props(rows[0]["props"]) if rows else None
+
+    def open_episodes(self) -> list[Alert]:
+        return [alertrecords.alert_from_props(r["props"]) for r in self._run("get_open_episodes")]
+
+    def resolve_episodes(self, episodes: Sequence[str], *, at: datetime | None = None) -> list[str]:
+        if not episodes:
+            return []
+        when = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        rows = self._run("resolve_episodes", {"episodes": list(episodes), "at": when})
+        return [str(r["id"]) for r in rows]
+
+    def unchecked_role_changes(self, *, since: datetime, until: datetime) -> list[RoleChange]:
+        params = {"since": records.to_ms(since), "until": records.to_ms(until)}
+        rows = self._run("get_unchecked_role_changes", params)
+        return [records.role_change_from_props(r["props"]) for r in rows]
+
+    def save_webhook(self, webhook: Webhook) -> None:
+        self._run("save_webhook", {"id": webhook.id, "props": alertrecords.webhook_props(webhook)})
+
+    def webhooks(self) -> list[Webhook]:
+        return [alertrecords.webhook_from_props(r["props"]) for r in self._run("list_webhooks")]
+
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        rows = self._run("get_webhooks", {"ids": [webhook_id]})
+        return alertrecords.webhook_from_props(rows[0]["props"]) if rows else None
+
+    def delete_webhook(self, webhook_id: str) -> bool:
+        rows = self._run("delete_webhook", {"id": webhook_id})
+        return bool(rows) and int(rows[0]["deleted"]) > 0
+
+    def disable_webhook(
+        self, webhook_id: str, *, reason: str, at: datetime | None = None
+    ) -> Webhook | None:
+        when = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        rows = self._run("disable_webhook", {"id": webhook_id, "at": when, "reason": reason})
+        return alertrecords.webhook_from_props(rows[0]["props"]) if rows else None
+
+    def claim_deliveries(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DeliveryJob]:
+        params = {
+            "now": records.to_ms(now),
+            "lease_until": records.to_ms(lease_until),
+            "limit": max(0, limit),
+        }
+        return [alertrecords.job_from_row(r) for r in self._run("claim_deliveries", params)]
+
+    def record_delivery(self, delivery: Delivery) -> None:
+        props = alertrecords.delivery_props(delivery)
+        self._run("record_delivery", {"id": delivery.id, "props": props})
+
+    def deliveries(
+        self,
+        *,
+        webhook_id: str | None = None,
+        alert_id: str | None = None,
+        status: DeliveryStatus | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        params = {
+            "webhook_id": webhook_id,
+            "alert_id": alert_id,
+            "status": None if status is None else str(status),
+            "limit": max(0, limit),
+        }
+        rows = self._run("list_deliveries", params)
+        return [alertrecords.delivery_from_props(r["props"]) for r in rows]
+
+    def delivery_counts(self) -> dict[str, int]:
+        counts = {str(s): 0 for s in DeliveryStatus}
+        for row in self._run("count_deliveries"):
+            counts[str(row["status"])] = int(row["total"])
+        return counts
 
     # -- API keys --------------------------------------------------------------------------
     def save_api_key(self, key: ApiKey) -> None:

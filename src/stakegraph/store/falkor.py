@@ -24,6 +24,9 @@ _UNIQUE = (
     "TeamMember",
     "Interaction",
     "RoleChange",
+    "Alert",
+    "Webhook",
+    "Delivery",
     "ApiKey",
 )
 
