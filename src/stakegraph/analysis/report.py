@@ -324,9 +324,8 @@ def build_report(
                 last_at=data["last_at"],
             )
         )
-    # Sorted by the strength as shown (4 decimals): two ties equal to the last bit of a float
-    # (aggregates and raw interactions sum in different orders) must not swap places.
-    ties.sort(key=lambda t: (-_round4(t.strength), t.team_id, t.contact_id))
+    # Rounded so that float noise (interactions vs aggregates) cannot reorder equal ties.
+    ties.sort(key=lambda t: (-round(t.strength, 9), t.team_id, t.contact_id))
     annual_value = snapshot.account.annual_value
     return Report(
         account_id=snapshot.account.id,
