@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     write_batch_size: int = 1000
     server_start_timeout_s: float = 20.0
 
+    # Neo4j (store/neo4j.py): how long the driver keeps retrying a transaction that failed for a
+    # transient reason (deadlock, leader switch, lost connection), and how long a connect may take.
+    neo4j_max_transaction_retry_time_s: float = 30.0
+    neo4j_connection_timeout_s: float = 10.0
+
     # Identity (importers)
     our_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

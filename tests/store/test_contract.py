@@ -200,3 +200,20 @@ def test_concurrent_writers_from_two_processes(store: GraphStore, settings: obje
     assert snap.ties is not None
     counts = {(t.team_id, t.contact_id): t.count for t in snap.ties}
     assert counts[("t-alex", "c-ian")] == 1 + 50
+
+
+def test_delete_everything_empties_the_store(contract_store: GraphStore) -> None:
+    sample.load(contract_store)
+    contract_store.upsert_contacts(
+        [Contact(id="c-sandra", account_id="globex", name="Sandra", title="CEO")]
+    )
+    assert contract_store.role_changes() != []
+    assert contract_store.delete_everything() == 2 + 2 + 4 + 4 + 1
+    assert contract_store.counts() == {"accounts": 0, "contacts": 0, "team": 0, "interactions": 0}
+    assert contract_store.role_changes() == [] and contract_store.list_accounts() == []
+    assert contract_store.delete_everything() == 0
+    # The store is usable afterwards: the same records are created again, ties from scratch.
+    sample.load(contract_store)
+    snap = contract_store.account_snapshot("northwind", sample.T0 + timedelta(days=60))
+    assert snap.ties is not None
+    assert {(t.team_id, t.contact_id): t.count for t in snap.ties}[("t-alex", "c-sandra")] == 3

@@ -53,6 +53,7 @@ from stakegraph.cli import analysis as _analysis  # noqa: E402
 from stakegraph.cli import demo as _demo  # noqa: E402
 from stakegraph.cli import export as _export  # noqa: E402
 from stakegraph.cli import importers as _importers  # noqa: E402, F401  (registers on import_app)
+from stakegraph.cli import reset as _reset  # noqa: E402
 from stakegraph.cli.imports import import_app  # noqa: E402
 
 app.add_typer(import_app, name="import")
@@ -60,6 +61,7 @@ app.command("export")(_export.export)
 app.command("report")(_analysis.report)
 app.command("portfolio")(_analysis.portfolio)
 app.command("demo")(_demo.demo)
+app.command("reset")(_reset.reset)
 
 from stakegraph.cli import keys as _keys  # noqa: E402
 from stakegraph.cli import serve as _serve  # noqa: E402

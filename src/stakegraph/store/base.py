@@ -110,6 +110,13 @@ class GraphStore(ABC):
     def delete_account(self, account_id: str) -> bool:
         """Delete an account with its contacts and interactions; False if it did not exist."""
 
+    @abstractmethod
+    def delete_everything(self) -> int:
+        """Delete every node and edge this store holds (indexes stay); return how many nodes went.
+
+        For ``stakegraph reset`` and for tests that share one database between runs.
+        """
+
     # -- reads -----------------------------------------------------------------------------
     @abstractmethod
     def get_account(self, account_id: str) -> Account | None:

@@ -314,6 +314,15 @@ class CypherStore(GraphStore):
         self._run("delete_account", {"account_id": account_id})
         return True
 
+    def delete_everything(self) -> int:
+        deleted = 0
+        while True:
+            rows = self._run("delete_everything", {"limit": self.batch_size})
+            page = int(rows[0]["deleted"]) if rows else 0
+            if page == 0:
+                return deleted
+            deleted += page
+
     # -- reads -----------------------------------------------------------------------------
     def get_account(self, account_id: str) -> Account | None:
         found = self._props_by_id("get_accounts", [account_id])
