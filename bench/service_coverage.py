@@ -110,8 +110,8 @@ def serve_bare(port: int) -> None:
 def serve_stakegraph(port: int) -> None:
     """stakegraph as ``stakegraph serve`` runs it (settings from the environment)."""
     import uvicorn
-
     from stakegraph.api import create_app
+
     from stakegraph.settings import get_settings
 
     app = create_app(get_settings(port=port))
