@@ -69,6 +69,13 @@ from stakegraph.cli import serve as _serve  # noqa: E402
 app.add_typer(_keys.app, name="keys")
 app.command("serve")(_serve.serve)
 
+from stakegraph.cli import alerts as _alerts  # noqa: E402
+
+app.add_typer(_alerts.alerts_app, name="alerts")
+app.add_typer(_alerts.webhooks_app, name="webhooks")
+app.command("scan")(_alerts.scan_command)
+app.command("deliver")(_alerts.deliver)
+
 _EXIT_CODES: dict[type[StakegraphError], int] = {
     NotFoundError: 2,
     StoreUnavailableError: 4,

@@ -22,6 +22,7 @@ from stakegraph.model import to_utc
 from stakegraph.reports import portfolio_report
 from stakegraph.store import GraphStore
 
+from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console, fail
 from .imports import print_import_report, run_import
 
@@ -134,6 +135,7 @@ def demo(
             batch_size=settings.write_batch_size,
         )
         print_import_report(report, None)
+        raise_import_alerts(store, settings, report)
         if report.rejects:
             fail("the demo portfolio did not load cleanly (see the rejects above)")
         if dry_run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -72,6 +73,7 @@ class FalkorStore(CypherStore):
         super().__init__(settings)
         self._server: EmbeddedServer | None = None
         self._lock = threading.Lock()
+        self._client_name = f"stakegraph-{os.getpid()}-{id(self):x}"
         if settings.embedded:
             self._server = EmbeddedServer(
                 settings.data_dir, start_timeout_s=settings.server_start_timeout_s
@@ -92,7 +94,9 @@ class FalkorStore(CypherStore):
     def _connect_embedded(self) -> None:
         assert self._server is not None
         path = self._server.ensure_running()
-        self._db = FalkorDB(unix_socket_path=str(path))
+        # Every connection of this process carries one name, so close() can tell this process's
+        # pooled connections from other processes' when it decides whether to stop the server.
+        self._db = FalkorDB(unix_socket_path=str(path), client_name=self._client_name)
 
     @property
     def server(self) -> EmbeddedServer | None:
@@ -144,11 +148,14 @@ class FalkorStore(CypherStore):
         """Close connections; shut the embedded server down if no other process uses it."""
         server = self._server
         try:
-            if server is not None:
-                clients = self._db.connection.info("clients").get("connected_clients", 1)
-                if int(clients) <= 1:
-                    server.stop()
+            if server is not None and not self._others_connected():
+                server.stop()
         except redis.ConnectionError:
             pass
         finally:
             self._db.connection.close()
+
+    def _others_connected(self) -> bool:
+        """True when a connection not opened by this store is open on the server."""
+        clients = self._db.connection.client_list()
+        return any(client.get("name") != self._client_name for client in clients)
