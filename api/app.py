@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -85,6 +86,50 @@ def check_exposure(settings: Settings, store: GraphStore, *, warn: bool = True) 
     )
 
 
+def _document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI schema say what errors really look like: ``ErrorBody`` everywhere
+    (FastAPI would document its own ``HTTPValidationError`` for 422)."""
+    from fastapi.openapi.utils import get_openapi
+
+    from .schemas import ErrorBody
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(
+            ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}").get(
+                "$defs", {}
+            )
+        )
+        components["ErrorBody"] = {
+            k: v
+            for k, v in ErrorBody.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            ).items()
+            if k != "$defs"
+        }
+        error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                for status, response in responses.items():
+                    if status.startswith(("4", "5")):
+                        response["content"] = error_content
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -151,6 +196,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    _document_errors(app)
     install_error_handlers(app)
     for router in (*ROUTERS, *routers):
         app.include_router(router)

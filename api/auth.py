@@ -109,9 +109,9 @@ def authenticate(conn: HTTPConnection, ring: KeyRing) -> Principal:
     AuthError
         No usable credentials.
     """
-    token = _token(conn)
     if ring.empty and ring.open_when_empty:
         return Principal.open()
+    token = _token(conn)
     if token is None:
         raise AuthError("an API key is required: send 'Authorization: Bearer <key>'")
     key = ring.find(token)

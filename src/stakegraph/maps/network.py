@@ -388,7 +388,11 @@ def _options(physics: bool) -> dict[str, Any]:
         "physics": {
             "enabled": physics,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140},
+            "barnesHut": {
+                "gravitationalConstant": -9000,
+                "springLength": 170,
+                "avoidOverlap": 0.3,
+            },
             "stabilization": {"enabled": physics, "iterations": 150, "fit": True},
         },
         "layout": {"improvedLayout": False, "randomSeed": 7},
