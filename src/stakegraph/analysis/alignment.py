@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, THEIRS, TIE
+from stakegraph.analysis.graph import THEIRS, TIE, live_ties, team
 from stakegraph.model import Function
 from stakegraph.settings import AnalysisSettings
 
@@ -89,15 +89,16 @@ def executive_ties(G: nx.Graph, settings: AnalysisSettings) -> list[tuple[str, s
     [('ceo', 'cfo')]
     """
     out: list[tuple[str, str]] = []
-    for u, v, data in G.edges(data=True):
-        if data.get("kind") != TIE or not data.get("live"):
+    for ours in team(G):
+        if G.nodes[ours].get("role") not in settings.executive_roles:
             continue
-        ours, theirs = (u, v) if G.nodes[u]["side"] == OURS else (v, u)
-        if (
-            G.nodes[ours].get("role") in settings.executive_roles
-            and G.nodes[theirs].get("seniority") in settings.executive_seniorities
-        ):
-            out.append((ours, theirs))
+        for theirs, data in G.adj[ours].items():
+            if (
+                data["kind"] == TIE
+                and data["live"]
+                and G.nodes[theirs].get("seniority") in settings.executive_seniorities
+            ):
+                out.append((ours, theirs))
     return sorted(out)
 
 
@@ -146,14 +147,15 @@ def function_alignment(G: nx.Graph, settings: AnalysisSettings) -> AlignmentResu
         if data["side"] == THEIRS:
             members.setdefault(str(data.get("function", Function.OTHER)), []).append(node)
     functions: dict[str, FunctionStats] = {}
+    live_count: dict[str, int] = {}
+    for _, contact_id, _ in live_ties(G):
+        live_count[contact_id] = live_count.get(contact_id, 0) + 1
     for name, people in members.items():
         covered = 0
         live = 0
         stances: list[float] = []
         for person in people:
-            ties = sum(
-                1 for edge in G[person].values() if edge.get("kind") == TIE and edge.get("live")
-            )
+            ties = live_count.get(person, 0)
             live += ties
             covered += 1 if ties else 0
             stance = G.nodes[person].get("stance")

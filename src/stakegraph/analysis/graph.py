@@ -190,21 +190,29 @@ def senior_staff(G: nx.Graph) -> list[str]:
 
 
 def live_ties(G: nx.Graph) -> list[tuple[str, str, float]]:
-    """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids."""
+    """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids.
+
+    Walks the adjacency of our (few) team members rather than every edge: an account has
+    thousands of ties but a couple of dozen of us.
+    """
     out: list[tuple[str, str, float]] = []
-    for u, v, data in G.edges(data=True):
-        if data["kind"] != TIE or not data["live"]:
-            continue
-        team_id, contact_id = (u, v) if G.nodes[u]["side"] == OURS else (v, u)
-        out.append((team_id, contact_id, float(data["strength"])))
+    for team_id in team(G):
+        for contact_id, data in G.adj[team_id].items():
+            if data["kind"] == TIE and data["live"]:
+                out.append((team_id, contact_id, float(data["strength"])))
     out.sort()
     return out
 
 
-def live_strength(G: nx.Graph) -> dict[str, float]:
-    """Each person's summed live tie strength (people without a live tie are left out)."""
+def live_strength(
+    G: nx.Graph, live: list[tuple[str, str, float]] | None = None
+) -> dict[str, float]:
+    """Each person's summed live tie strength (people without a live tie are left out).
+
+    ``live`` is :func:`live_ties` of ``G`` when the caller has it already.
+    """
     held: dict[str, float] = {}
-    for team_id, contact_id, strength in live_ties(G):
+    for team_id, contact_id, strength in live_ties(G) if live is None else live:
         held[team_id] = held.get(team_id, 0.0) + strength
         held[contact_id] = held.get(contact_id, 0.0) + strength
     return held

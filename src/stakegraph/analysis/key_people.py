@@ -71,28 +71,35 @@ class PersonLoss:
     reasons: list[str]
 
 
-def _coverage_after(G: nx.Graph, person: str, coverage: SeniorCoverage) -> float:
+def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage) -> dict[str, float]:
+    # For each of ours: the weight of the covered senior contacts whose only live tie is them.
+    lost: dict[str, float] = {}
+    for contact in coverage.covered:
+        ours = [t for t, edge in G.adj[contact].items() if edge["kind"] == TIE and edge["live"]]
+        if len(ours) == 1:
+            lost[ours[0]] = lost.get(ours[0], 0.0) + float(G.nodes[contact]["weight"])
+    return lost
+
+
+def _coverage_after(
+    G: nx.Graph,
+    person: str,
+    coverage: SeniorCoverage,
+    only_tie: dict[str, float],
+    covered: set[str],
+) -> float:
     data = G.nodes[person]
     if data["side"] == THEIRS:
         if not data["senior"]:
             return coverage.senior
         w = float(data["weight"])
-        covered_w = coverage.covered_weight - (w if person in coverage.covered else 0.0)
+        covered_w = coverage.covered_weight - (w if person in covered else 0.0)
         total_w = coverage.total_weight - w
         return covered_w / total_w if total_w > _EPSILON else 0.0
     # One of ours: the senior contacts only they have a live tie with become uncovered.
-    lost = 0.0
-    for contact in coverage.covered:
-        others = [
-            t
-            for t, edge in G[contact].items()
-            if edge.get("kind") == TIE and edge.get("live") and t != person
-        ]
-        if not others:
-            lost += float(G.nodes[contact]["weight"])
     if coverage.total_weight <= _EPSILON:
         return 0.0
-    return (coverage.covered_weight - lost) / coverage.total_weight
+    return (coverage.covered_weight - only_tie.get(person, 0.0)) / coverage.total_weight
 
 
 def key_people(
@@ -145,14 +152,17 @@ def key_people(
         senior_threads = threads(G, senior_staff(G))
     if coverage is None:
         coverage = senior_coverage(G)
-    held = live_strength(G)
-    total = sum(strength for _, _, strength in live_ties(G))
+    live = live_ties(G)
+    held = live_strength(G, live)
+    total = sum(strength for _, _, strength in live)
     essential = set(senior_threads.essential)
+    only_tie = _only_tie_weights(G, coverage)
+    covered = set(coverage.covered)
     out: list[PersonLoss] = []
     for person in sorted(held):
         side = G.nodes[person]["side"]
         thread_loss = 1 if person in essential else 0
-        after = _coverage_after(G, person, coverage)
+        after = _coverage_after(G, person, coverage, only_tie, covered)
         coverage_loss = max(0.0, coverage.senior - after)
         share = held[person] / total if total > 0 else 0.0
         reasons: list[str] = []

@@ -13,7 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from stakegraph.analysis.alignment import executive_ties, function_alignment
 from stakegraph.analysis.coverage import senior_coverage
-from stakegraph.analysis.graph import OURS, TIE, relationship_graph, senior_staff
+from stakegraph.analysis.graph import (
+    OURS,
+    TIE,
+    live_strength,
+    relationship_graph,
+    senior_staff,
+    team,
+)
 from stakegraph.analysis.key_people import key_people
 from stakegraph.analysis.recency import interaction_times, recency
 from stakegraph.analysis.recommendations import recommendations
@@ -269,8 +276,9 @@ def build_report(
     as_of = to_utc(snapshot.as_of)
     G = relationship_graph(snapshot, tie_strengths(snapshot, settings), settings)
 
-    senior_threads = threads(G, senior_staff(G))
-    all_threads = threads(G)
+    held = live_strength(G)
+    senior_threads = threads(G, senior_staff(G), held=held)
+    all_threads = threads(G, held=held)
     coverage = senior_coverage(G)
     losses = key_people(
         G,
@@ -293,8 +301,10 @@ def build_report(
     def side(node: str) -> Side:
         return "ours" if nodes[node]["side"] == OURS else "theirs"
 
+    # The per-person and per-tie lists run to thousands of entries on a big account; their
+    # values come validated from the snapshot, so they are built without validating again.
     people = [
-        Person(
+        Person.model_construct(
             id=node,
             side=side(node),
             name=data["name"],
@@ -310,20 +320,20 @@ def build_report(
         for node, data in sorted(G.nodes(data=True), key=lambda n: (n[1]["side"] != OURS, n[0]))
     ]
     ties: list[Tie] = []
-    for u, v, data in G.edges(data=True):
-        if data["kind"] != TIE:
-            continue
-        team_id, contact_id = (u, v) if nodes[u]["side"] == OURS else (v, u)
-        ties.append(
-            Tie(
-                team_id=team_id,
-                contact_id=contact_id,
-                strength=data["strength"],
-                live=data["live"],
-                interactions=data["interactions"],
-                last_at=data["last_at"],
+    for team_id in team(G):
+        for contact_id, data in G.adj[team_id].items():
+            if data["kind"] != TIE:
+                continue
+            ties.append(
+                Tie.model_construct(
+                    team_id=team_id,
+                    contact_id=contact_id,
+                    strength=data["strength"],
+                    live=data["live"],
+                    interactions=data["interactions"],
+                    last_at=data["last_at"],
+                )
             )
-        )
     # Rounded so that float noise (interactions vs aggregates) cannot reorder equal ties.
     ties.sort(key=lambda t: (-round(t.strength, 9), t.team_id, t.contact_id))
     annual_value = snapshot.account.annual_value
@@ -360,11 +370,11 @@ def build_report(
         ),
         single_points_of_failure=[p.id for p in losses if p.single_point_of_failure],
         key_people=[
-            KeyPerson(
+            KeyPerson.model_construct(
                 id=p.id,
                 side=side(p.id),
                 name=nodes[p.id]["name"],
-                loss=Loss(
+                loss=Loss.model_construct(
                     threads=p.threads,
                     senior_coverage=p.senior_coverage,
                     strength_share=p.strength_share,
