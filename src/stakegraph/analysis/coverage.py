@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import REPORTS_TO, THEIRS, live_ties
+from stakegraph.analysis.graph import REPORTS_TO, THEIRS, LiveTies, live_ties
 
 __all__ = ["SeniorCoverage", "covered_contacts", "senior_coverage"]
 
@@ -52,9 +52,12 @@ class SeniorCoverage:
     total_weight: float
 
 
-def covered_contacts(G: nx.Graph) -> set[str]:
-    """Contacts (senior or not) with at least one live tie to our team."""
-    return {contact_id for _, contact_id, _ in live_ties(G)}
+def covered_contacts(G: nx.Graph, *, live: LiveTies | None = None) -> set[str]:
+    """Contacts (senior or not) with at least one live tie to our team.
+
+    ``live`` is :func:`~stakegraph.analysis.graph.live_ties` of ``G`` when already computed.
+    """
+    return {contact_id for _, contact_id, _ in (live_ties(G) if live is None else live)}
 
 
 def senior_coverage(G: nx.Graph, *, covered: set[str] | None = None) -> SeniorCoverage:

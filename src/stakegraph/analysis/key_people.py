@@ -18,8 +18,16 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.coverage import SeniorCoverage, senior_coverage
-from stakegraph.analysis.graph import OURS, THEIRS, TIE, live_strength, live_ties, senior_staff
+from stakegraph.analysis.coverage import SeniorCoverage, covered_contacts, senior_coverage
+from stakegraph.analysis.graph import (
+    OURS,
+    THEIRS,
+    TIE,
+    LiveTies,
+    live_strength,
+    live_ties,
+    senior_staff,
+)
 from stakegraph.analysis.threads import Threads, threads
 from stakegraph.errors import ValidationFailed
 
@@ -108,6 +116,7 @@ def key_people(
     senior_threads: Threads | None = None,
     coverage: SeniorCoverage | None = None,
     spof_strength_share: float = 0.5,
+    live: LiveTies | None = None,
 ) -> list[PersonLoss]:
     """The loss of every person with a live tie, single points of failure first.
 
@@ -121,6 +130,8 @@ def key_people(
         ``senior_coverage(G)``, when already computed.
     spof_strength_share : float
         Share of all live tie strength from which one person is a single point of failure.
+    live : sequence of (str, str, float), optional
+        :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
 
     Returns
     -------
@@ -148,11 +159,12 @@ def key_people(
     """
     if not 0.0 <= spof_strength_share <= 1.0:
         raise ValidationFailed("spof_strength_share must be within 0..1")
+    if live is None:
+        live = live_ties(G)
     if senior_threads is None:
-        senior_threads = threads(G, senior_staff(G))
+        senior_threads = threads(G, senior_staff(G), live=live)
     if coverage is None:
-        coverage = senior_coverage(G)
-    live = live_ties(G)
+        coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
     held = live_strength(G, live)
     total = sum(strength for _, _, strength in live)
     essential = set(senior_threads.essential)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, THEIRS, live_strength, live_ties
+from stakegraph.analysis.graph import OURS, THEIRS, LiveTies, live_strength, live_ties
 from stakegraph.errors import ValidationFailed
 
 __all__ = [
@@ -60,16 +60,22 @@ class Threads:
     essential: list[str]
 
 
-def live_bipartite(G: nx.Graph, contacts: Collection[str] | None = None) -> nx.Graph:
+def live_bipartite(
+    G: nx.Graph,
+    contacts: Collection[str] | None = None,
+    *,
+    live: LiveTies | None = None,
+) -> nx.Graph:
     """The live ties between our team and ``contacts`` (default: every contact), as a graph.
 
     Nodes (only people with at least one such tie) and edges are added in sorted order and keep
-    their ``side`` attribute.
+    their ``side`` attribute. ``live`` is :func:`~stakegraph.analysis.graph.live_ties` of ``G``
+    when the caller has it already.
     """
     keep = None if contacts is None else set(contacts)
     edges = [
         (team_id, contact_id)
-        for team_id, contact_id, _ in live_ties(G)
+        for team_id, contact_id, _ in (live_ties(G) if live is None else live)
         if keep is None or contact_id in keep
     ]
     B = nx.Graph()
@@ -246,6 +252,7 @@ def threads(
     contacts: Collection[str] | None = None,
     *,
     held: Mapping[str, float] | None = None,
+    live: LiveTies | None = None,
 ) -> Threads:
     """Maximum matching of live ties between our team and ``contacts``, with its cover.
 
@@ -258,6 +265,8 @@ def threads(
     held : mapping, optional
         :func:`~stakegraph.analysis.graph.live_strength` of ``G``, when already computed (it
         breaks ties between equally small covers).
+    live : sequence of (str, str, float), optional
+        :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
 
     Returns
     -------
@@ -276,14 +285,14 @@ def threads(
     >>> t.count, t.cover, t.essential
     (1, ['sandra'], ['sandra'])
     """
-    B = live_bipartite(G, contacts)
+    B = live_bipartite(G, contacts, live=live)
     ours = {n for n, side in B.nodes(data="side") if side == OURS}
     theirs = {n for n, side in B.nodes(data="side") if side == THEIRS}
     matching = hopcroft_karp(B, ours)
     from_ours = koenig_cover(B, matching, ours)
     from_theirs = koenig_cover(B, matching, theirs)
     if held is None:
-        held = live_strength(G)
+        held = live_strength(G, live)
     cover: set[str] = set()
     for piece in nx.connected_components(B):
         # Option 0 leans to the customer's side, option 1 to ours (see the module docstring).
