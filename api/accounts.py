@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from stakegraph.analysis.report import Report, RiskLevel
 from stakegraph.errors import StakegraphError, ValidationFailed
@@ -169,9 +169,14 @@ async def get_report(
 )
 async def get_coverage(
     account_id: str, principal: ReadKey, reports: ReportsDep, as_of: AsOf = None
-) -> CoverageView:
+) -> Response:
     """The quick query: how many threads, who they hang on, who is not covered."""
-    report = await _report(principal, reports, account_id, as_of=as_of)
+    ensure_visible(principal, account_id)
+    reported = await reports.reported(account_id, as_of=as_of)
+    return Response(reported.view("coverage", _coverage_view), media_type="application/json")
+
+
+def _coverage_view(report: Report) -> CoverageView:
     return CoverageView(
         account_id=report.account_id,
         as_of=report.as_of,

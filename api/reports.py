@@ -16,9 +16,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from stakegraph.analysis import build_report
 from stakegraph.analysis.report import Report
@@ -37,10 +39,23 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Reported:
-    """A report with the snapshot it was computed from (the map needs both)."""
+    """A report with the snapshot it was computed from (the map needs both).
+
+    ``views`` keeps serialised views of the report (JSON bytes by name), so a warm request
+    costs a dictionary lookup rather than a validation and a serialisation.
+    """
 
     snapshot: AccountSnapshot
     report: Report
+    views: dict[str, bytes] = field(default_factory=dict, compare=False)
+
+    def view(self, name: str, render: Callable[[Report], BaseModel]) -> bytes:
+        """The JSON of ``render(report)``, computed once per cached report."""
+        body = self.views.get(name)
+        if body is None:
+            body = render(self.report).model_dump_json().encode()
+            self.views[name] = body
+        return body
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ __all__ = [
     "BundleError",
     "ConflictError",
     "DeadlineExceeded",
+    "DuplicateIdError",
     "ForbiddenError",
     "LimitExceeded",
     "NotFoundError",
@@ -69,6 +70,12 @@ class StoreUnavailableError(StoreError):
     """The graph database cannot be reached or started."""
 
     code = "store_unavailable"
+
+
+class DuplicateIdError(StoreError):
+    """A create met an id that is already stored (another writer got there first)."""
+
+    code = "duplicate_id"
 
 
 class ValidationProblem(dict[str, Any]):

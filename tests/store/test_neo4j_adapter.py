@@ -22,7 +22,7 @@ import neo4j
 import pytest
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-from stakegraph.errors import StoreError, StoreUnavailableError
+from stakegraph.errors import DuplicateIdError, StoreError, StoreUnavailableError
 from stakegraph.settings import Settings, get_settings
 from stakegraph.store import catalog, open_store
 from stakegraph.store import neo4j as adapter
@@ -407,3 +407,17 @@ def test_contract_suite_runs_against_neo4j_when_configured() -> None:
     assert [i.removesuffix("[neo4j]") for i in neo] == [
         i.removesuffix("[falkordb]") for i in falkor
     ]
+
+
+def test_a_duplicate_id_is_its_own_error(fake_db: FakeGraphDatabase) -> None:
+    # The store reads the batch again when a create loses a race; it must recognise the error.
+    store, driver = _open(fake_db)
+
+    def refuse(_text: str, _params: dict[str, Any]) -> Rows:
+        raise _server_error(
+            "Neo.ClientError.Schema.ConstraintValidationFailed", "already exists with label"
+        )
+
+    driver.answer = refuse
+    with pytest.raises(DuplicateIdError, match="create_interactions"):
+        store._run("create_interactions", {"rows": [], "ties": []})

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
-from stakegraph.errors import NotFoundError, StoreError
+from stakegraph.errors import DuplicateIdError, NotFoundError, StoreError
 from stakegraph.keys import ApiKey
 from stakegraph.model import (
     ROLE_FIELDS,
@@ -35,6 +35,9 @@ from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_
 __all__ = ["CypherStore"]
 
 _Entity = TypeVar("_Entity", Account, Contact, TeamMember, Interaction)
+
+_CREATE_ATTEMPTS = 3
+"""How often a batch of new interactions is read and created again after losing a race."""
 
 _LABEL_READS = {
     "Account": "get_accounts",
@@ -220,59 +223,83 @@ class CypherStore(GraphStore):
     ) -> UpsertResult:
         result = UpsertResult()
         for batch in _chunks(_last_wins(interactions), self.batch_size):
-            existing = self._props_by_id("get_interactions", [i.id for i in batch])
-            rows = []
-            added: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]]
-            added = defaultdict(list)
-            recompute: set[tuple[str, str]] = set()
-            for interaction in batch:
-                props = records.interaction_props(interaction)
-                old = existing.get(interaction.id)
+            for attempt in range(_CREATE_ATTEMPTS):
+                try:
+                    result.merge(self._upsert_interaction_batch(batch, dry_run))
+                    break
+                except DuplicateIdError:
+                    # Another writer stored some of these ids between our read and our create
+                    # (which then wrote nothing): read again, they are now updates or unchanged.
+                    if attempt == _CREATE_ATTEMPTS - 1:
+                        raise
+        return result
+
+    def _upsert_interaction_batch(
+        self, batch: Sequence[Interaction], dry_run: bool
+    ) -> UpsertResult:
+        result = UpsertResult()
+        existing = self._props_by_id("get_interactions", [i.id for i in batch])
+        new_rows: list[dict[str, Any]] = []
+        changed_rows: list[dict[str, Any]] = []
+        added: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]]
+        added = defaultdict(list)
+        recompute: set[tuple[str, str]] = set()
+        for interaction in batch:
+            props = records.interaction_props(interaction)
+            old = existing.get(interaction.id)
+            pairs = {(t, c) for t in interaction.team_ids for c in interaction.contact_ids}
+            if old is None:
+                result.created.append(interaction.id)
                 occurrence = (
                     str(props["kind"]),
                     int(props["occurred_at"]),
                     props.get("direction"),
                     props.get("answered"),
                 )
-                pairs = {(t, c) for t in interaction.team_ids for c in interaction.contact_ids}
-                if old is None:
-                    result.created.append(interaction.id)
-                    for pair in pairs:
-                        added[pair].append(occurrence)
-                elif _same(old, props):
-                    result.unchanged.append(interaction.id)
-                    continue
-                else:
-                    result.updated.append(interaction.id)
-                    recompute |= pairs
-                    recompute |= {
-                        (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
-                    }
-                rows.append({"id": interaction.id, "props": props})
-            if not rows or dry_run:
-                continue
-            self._run("upsert_interactions", {"rows": rows})
-            if recompute:
-                self._recompute_ties(sorted(recompute))
-            tie_rows = []
-            for (team_id, contact_id), occurrences in added.items():
-                if (team_id, contact_id) in recompute:
-                    continue
-                masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
-                tie_rows.append(
-                    {
-                        "team_id": team_id,
-                        "contact_id": contact_id,
-                        "masses": masses,
-                        "count": count,
-                        "first_at": first,
-                        "last_at": last,
-                        "half_life_days": self.half_life_days,
-                    }
-                )
-            if tie_rows:
-                self._run("add_tie_masses", {"rows": tie_rows})
+                for pair in pairs:
+                    added[pair].append(occurrence)
+                # A new node needs no nulls: they would only remove properties it lacks.
+                props = {k: v for k, v in props.items() if v is not None}
+                new_rows.append({"id": interaction.id, "props": props})
+            elif _same(old, props):
+                result.unchanged.append(interaction.id)
+            else:
+                result.updated.append(interaction.id)
+                recompute |= pairs
+                recompute |= {
+                    (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
+                }
+                changed_rows.append({"id": interaction.id, "props": props})
+        if dry_run:
+            return result
+        if new_rows:
+            # Pairs an update also touches are recomputed from every interaction below.
+            ties = [
+                self._tie_row(pair, occurrences)
+                for pair, occurrences in added.items()
+                if pair not in recompute
+            ]
+            self._run("create_interactions", {"rows": new_rows, "ties": ties})
+        if changed_rows:
+            self._run("upsert_interactions", {"rows": changed_rows})
+            self._recompute_ties(sorted(recompute))
         return result
+
+    def _tie_row(
+        self,
+        pair: tuple[str, str],
+        occurrences: Iterable[tuple[str, int, str | None, bool | None]],
+    ) -> dict[str, Any]:
+        masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
+        return {
+            "team_id": pair[0],
+            "contact_id": pair[1],
+            "masses": masses,
+            "count": count,
+            "first_at": first if count else 0,
+            "last_at": last if count else 0,
+            "half_life_days": self.half_life_days,
+        }
 
     def _recompute_ties(self, pairs: Sequence[tuple[str, str]]) -> None:
         for start in range(0, len(pairs), self.batch_size):
@@ -285,20 +312,7 @@ class CypherStore(GraphStore):
                 seen[(row["team_id"], row["contact_id"])].append(
                     (row["kind"], int(row["occurred_at"]), row["direction"], row["answered"])
                 )
-            tie_rows = []
-            for (team_id, contact_id), occurrences in seen.items():
-                masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
-                tie_rows.append(
-                    {
-                        "team_id": team_id,
-                        "contact_id": contact_id,
-                        "masses": masses,
-                        "count": count,
-                        "first_at": first if count else 0,
-                        "last_at": last if count else 0,
-                        "half_life_days": self.half_life_days,
-                    }
-                )
+            tie_rows = [self._tie_row(pair, occurrences) for pair, occurrences in seen.items()]
             self._run("set_ties", {"rows": tie_rows})
 
     def delete_account(self, account_id: str) -> bool:

@@ -10,14 +10,15 @@ from urllib.parse import urlparse
 
 import redis
 from falkordb import FalkorDB
+from falkordb.helpers import stringify_param_value
 
-from stakegraph.errors import StoreError, StoreUnavailableError
+from stakegraph.errors import DuplicateIdError, StoreError, StoreUnavailableError
 from stakegraph.settings import Settings
 from stakegraph.store import catalog
 from stakegraph.store.cypher_store import CypherStore
 from stakegraph.store.embedded import EmbeddedServer
 
-__all__ = ["FalkorStore"]
+__all__ = ["FalkorStore", "cypher_literal", "cypher_params"]
 
 _UNIQUE = (
     "Account",
@@ -30,6 +31,39 @@ _UNIQUE = (
     "Delivery",
     "ApiKey",
 )
+
+
+def cypher_literal(value: Any) -> str:
+    """``value`` as a Cypher literal, as FalkorDB reads parameters (``CYPHER name=literal ...``).
+
+    The same text the ``falkordb`` client makes, about a third faster: an import sends every
+    record through here. Strings escape only backslash and double quote (FalkorDB takes other
+    characters as they are), map keys are backquoted; other types go to the client's function.
+    """
+    kind = type(value)
+    if kind is str:
+        text: str = value
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind is dict:
+        if any(not key or "`" in key for key in value if type(key) is str):
+            return str(stringify_param_value(value))  # refuses such keys with a clear error
+        return "{" + ",".join([f"`{k}`:{cypher_literal(v)}" for k, v in value.items()]) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join([cypher_literal(v) for v in value]) + "]"
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int or kind is float:
+        return repr(value)
+    return str(stringify_param_value(value))
+
+
+def cypher_params(params: Mapping[str, Any] | None) -> str:
+    """The ``CYPHER name=value ...`` header that passes ``params`` to a FalkorDB query."""
+    if not params:
+        return ""
+    return "CYPHER " + " ".join(f"{k}={cypher_literal(v)}" for k, v in params.items()) + " "
 
 
 class FalkorStore(CypherStore):
@@ -70,18 +104,21 @@ class FalkorStore(CypherStore):
         return self._server
 
     def _run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        text = catalog.statement(name)
+        query = cypher_params(params) + catalog.statement(name)
         try:
-            result = self._graph.query(text, dict(params or {}))
-        except (redis.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
-            if self._server is None:
-                raise StoreUnavailableError(f"FalkorDB is not reachable: {exc}") from exc
-            # The last other user of the embedded server may just have shut it down: restart.
-            with self._lock:
-                self._connect_embedded()
-                self._graph = self._db.select_graph(self.settings.graph_name)
-            result = self._graph.query(text, dict(params or {}))
+            try:
+                result = self._graph.query(query)
+            except (redis.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
+                if self._server is None:
+                    raise StoreUnavailableError(f"FalkorDB is not reachable: {exc}") from exc
+                # The last other user of the embedded server may just have shut it down: restart.
+                with self._lock:
+                    self._connect_embedded()
+                    self._graph = self._db.select_graph(self.settings.graph_name)
+                result = self._graph.query(query)
         except redis.ResponseError as exc:
+            if "unique constraint violation" in str(exc):
+                raise DuplicateIdError(f"FalkorDB refused {name}: {exc}") from exc
             raise StoreError(f"FalkorDB refused {name}: {exc}") from exc
         header = [
             column[1] if isinstance(column, list | tuple) else column

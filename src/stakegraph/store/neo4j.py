@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
+    ConstraintError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -28,7 +29,7 @@ from neo4j.exceptions import (
 )
 
 from stakegraph import __version__
-from stakegraph.errors import StoreError, StoreUnavailableError
+from stakegraph.errors import DuplicateIdError, StoreError, StoreUnavailableError
 from stakegraph.settings import Settings
 from stakegraph.store import catalog
 from stakegraph.store.cypher_store import CypherStore
@@ -113,6 +114,8 @@ class Neo4jStore(CypherStore):
             )
         if isinstance(exc, ServiceUnavailable | SessionExpired):
             return StoreUnavailableError(f"Neo4j at {self._url} is not reachable: {exc}")
+        if isinstance(exc, ConstraintError):
+            return DuplicateIdError(f"Neo4j refused {name}: {exc.code}: {exc.message}")
         if isinstance(exc, Neo4jError) and exc.is_retryable():
             return StoreError(
                 f"Neo4j could not run {name}, still failing after retrying for "
