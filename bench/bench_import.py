@@ -11,8 +11,9 @@ embedded FalkorDB server:
    validation, reference checks, diffing upserts, ATTENDED edges, tie aggregates), into a fresh
    graph.
 
-It prints both rates (interactions/s), their ratio (the figure: target within 2x) and the peak
-memory (RSS high-water mark) of the importing process (target under 2 GB)::
+It prints both rates (interactions/s), their ratio (the figure: target within 2x), the peak
+memory (RSS high-water mark) of the importing process (target under 2 GB), and the CPU seconds
+the database server and the importing process spent (steadier than wall time on a busy machine)::
 
     python bench/bench_import.py              # the full size: about 10 minutes on 2 cores
     python bench/bench_import.py --scale 0.05 # a quick look
@@ -181,8 +182,9 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code or 0
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"peak_rss_mb": peak_kb / 1024, "exit": code}), file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+report = {"peak_rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime}
+print(json.dumps({**report, "exit": code}), file=sys.stderr)
 """
 
 
@@ -233,6 +235,12 @@ def profile_import(bundle: Path, data_dir: Path, top: int) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
+def server_cpu(client: Any) -> float:
+    """CPU seconds the database server has used so far (all its threads)."""
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
@@ -268,12 +276,21 @@ def main() -> None:
             if args.profile:
                 profile_import(bundle, data_dir, args.top)
                 return
+            cpu = server_cpu(keeper)
             bare_s = bare_insert(socket, sizes, args.seed, batch)
             bare_rate = sizes.interactions / bare_s
-            print(f"bare UNWIND/CREATE: {bare_s:.1f} s, {bare_rate:,.0f} interactions/s")
+            bare_cpu, cpu = server_cpu(keeper) - cpu, server_cpu(keeper)
+            print(
+                f"bare UNWIND/CREATE: {bare_s:.1f} s, {bare_rate:,.0f} interactions/s "
+                f"(database CPU {bare_cpu:.1f} s)"
+            )
             import_s, report = run_import(bundle, data_dir)
             import_rate = sizes.interactions / import_s
-            print(f"stakegraph import:  {import_s:.1f} s, {import_rate:,.0f} interactions/s")
+            import_cpu = server_cpu(keeper) - cpu
+            print(
+                f"stakegraph import:  {import_s:.1f} s, {import_rate:,.0f} interactions/s "
+                f"(database CPU {import_cpu:.1f} s, importing process CPU {report['cpu_s']:.1f} s)"
+            )
             ratio = import_s / bare_s
             peak = report["peak_rss_mb"]
             server_peak = keeper.info("memory").get("used_memory_peak_human")
