@@ -10,4 +10,11 @@ CREATE INDEX FOR (n:Interaction) ON (n.id);
 CREATE INDEX FOR (n:Interaction) ON (n.account_id);
 CREATE INDEX FOR (n:RoleChange) ON (n.id);
 CREATE INDEX FOR (n:RoleChange) ON (n.contact_id);
-CREATE INDEX FOR (n:RoleChange) ON (n.account_id)
+CREATE INDEX FOR (n:RoleChange) ON (n.account_id);
+CREATE INDEX FOR (n:ApiKey) ON (n.id);
+CREATE INDEX FOR (n:Alert) ON (n.id);
+CREATE INDEX FOR (n:Alert) ON (n.account_id);
+CREATE INDEX FOR (n:Alert) ON (n.episode);
+CREATE INDEX FOR (n:Webhook) ON (n.id);
+CREATE INDEX FOR (n:Delivery) ON (n.id);
+CREATE INDEX FOR (n:Delivery) ON (n.status)

@@ -9,4 +9,11 @@ CREATE INDEX contact_email IF NOT EXISTS FOR (n:Contact) ON (n.email);
 CREATE INDEX team_member_email IF NOT EXISTS FOR (n:TeamMember) ON (n.email);
 CREATE INDEX interaction_account IF NOT EXISTS FOR (n:Interaction) ON (n.account_id);
 CREATE INDEX role_change_contact IF NOT EXISTS FOR (n:RoleChange) ON (n.contact_id);
-CREATE INDEX role_change_account IF NOT EXISTS FOR (n:RoleChange) ON (n.account_id)
+CREATE INDEX role_change_account IF NOT EXISTS FOR (n:RoleChange) ON (n.account_id);
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT alert_id IF NOT EXISTS FOR (n:Alert) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE;
+CREATE INDEX alert_account IF NOT EXISTS FOR (n:Alert) ON (n.account_id);
+CREATE INDEX alert_episode IF NOT EXISTS FOR (n:Alert) ON (n.episode);
+CREATE INDEX delivery_status IF NOT EXISTS FOR (n:Delivery) ON (n.status)

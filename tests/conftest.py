@@ -1,6 +1,8 @@
 """Shared fixtures: a real embedded FalkorDB server for the whole session, a fresh graph per test.
 
-Tests that need Neo4j run against it only when ``STAKEGRAPH_TEST_NEO4J_URL`` is set.
+Tests that need Neo4j run against it only when ``STAKEGRAPH_TEST_NEO4J_URL`` is set (with
+``STAKEGRAPH_TEST_NEO4J_USER``, ``..._PASSWORD`` and ``..._DATABASE``); that database is emptied
+before and after every test that uses it.
 """
 
 from __future__ import annotations
@@ -80,10 +82,15 @@ def contract_store(request: pytest.FixtureRequest, falkor_data_dir: Path) -> Ite
             graph_url=NEO4J_URL,
             neo4j_user=os.environ.get("STAKEGRAPH_TEST_NEO4J_USER", "neo4j"),
             neo4j_password=os.environ.get("STAKEGRAPH_TEST_NEO4J_PASSWORD", ""),
+            neo4j_database=os.environ.get("STAKEGRAPH_TEST_NEO4J_DATABASE") or None,
         )
     opened = open_store(cfg)
     if request.param == "neo4j":
-        opened._run("test_wipe_all")  # type: ignore[attr-defined]
+        # One Neo4j database serves every test: each starts from an empty graph. Point the
+        # variable at a throw-away database, never at one holding data you want to keep.
+        opened.delete_everything()
     yield opened
+    if request.param == "neo4j":
+        opened.delete_everything()
     _drop(opened, cfg)
     opened.close()

@@ -164,7 +164,13 @@ BRANCHES: dict[str, Branch] = {
     "it": Branch(
         "Chief Information Officer",
         ("VP IT", "VP Infrastructure"),
-        ("Director of IT Operations", "Director of Infrastructure", "Director of Applications"),
+        (
+            "Director of IT Operations",
+            "Director of Infrastructure",
+            "Director of Applications",
+            "Director of Network Engineering",
+            "Director of Technology",
+        ),
         (
             "IT Operations Manager",
             "Network Manager",
@@ -181,7 +187,12 @@ BRANCHES: dict[str, Branch] = {
     "engineering": Branch(
         "Chief Technology Officer",
         ("VP Engineering", "VP Platform Engineering"),
-        ("Director of Engineering", "Director of Data Platform", "Director of Cloud Platform"),
+        (
+            "Director of Engineering",
+            "Director of Data Platform",
+            "Director of Cloud Platform",
+            "Senior Director of Engineering",
+        ),
         (
             "Engineering Manager",
             "Data Engineering Manager",
@@ -200,7 +211,12 @@ BRANCHES: dict[str, Branch] = {
     "finance": Branch(
         "Chief Financial Officer",
         ("VP Finance",),
-        ("Director of Procurement", "Director of Finance", "Financial Controller"),
+        (
+            "Director of Procurement",
+            "Director of Finance",
+            "Financial Controller",
+            "Director of Compliance",
+        ),
         ("Procurement Manager", "Finance Manager", "Compliance Manager"),
         ("Financial Analyst", "Procurement Specialist", "Accountant", "Risk Analyst"),
     ),
@@ -431,24 +447,22 @@ class _AccountBuilder:
         """Fill the org chart below ``head``, one level down per ``(low, high)`` fan-out."""
         spec = BRANCHES[branch]
         titles = {
-            Seniority.VP: list(spec.vps),
-            Seniority.DIRECTOR: list(spec.directors),
-            Seniority.MANAGER: list(spec.managers),
-            Seniority.INDIVIDUAL: list(spec.staff),
+            Seniority.VP: spec.vps,
+            Seniority.DIRECTOR: spec.directors,
+            Seniority.MANAGER: spec.managers,
+            Seniority.INDIVIDUAL: spec.staff,
         }
-        unused = {level: list(t) for level, t in titles.items()}
         level_index = _LEVELS.index(head.level) + 1
         if not fanout or level_index >= len(_LEVELS):
             return
         level = _LEVELS[level_index]
         low, high = fanout[0]
         for _ in range(self.rng.randint(low, high)):
-            # Distinct titles where the branch has enough; staff titles repeat, as they do.
-            pool = unused[level] or titles[level]
-            title = self.rng.choice(pool)
-            if title in unused[level]:
-                unused[level].remove(title)
-            child = self.person(title, level, branch, head)
+            # Senior titles stay distinct in the account while the branch has enough of them;
+            # staff titles repeat, as they do.
+            taken = {p.title for p in self.people} if level in _SENIOR else set()
+            pool = [t for t in titles[level] if t not in taken] or list(titles[level])
+            child = self.person(self.rng.choice(pool), level, branch, head)
             self.grow(child, branch, fanout[1:])
 
     def of(self, *, branch: str | None = None, level: Seniority | None = None) -> list[_Person]:

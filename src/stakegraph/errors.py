@@ -11,8 +11,12 @@ __all__ = [
     "AuthError",
     "BundleError",
     "ConflictError",
+    "DeadlineExceeded",
+    "DuplicateIdError",
     "ForbiddenError",
+    "LimitExceeded",
     "NotFoundError",
+    "PayloadTooLarge",
     "StakegraphError",
     "StoreError",
     "StoreUnavailableError",
@@ -68,6 +72,12 @@ class StoreUnavailableError(StoreError):
     code = "store_unavailable"
 
 
+class DuplicateIdError(StoreError):
+    """A create met an id that is already stored (another writer got there first)."""
+
+    code = "duplicate_id"
+
+
 class ValidationProblem(dict[str, Any]):
     """One problem with one record: where it is, which field, and why.
 
@@ -86,3 +96,22 @@ class BundleError(ValidationFailed):
     """A bundle file that cannot be read at all (not JSON, wrong top level)."""
 
     code = "bundle_error"
+
+
+# -- service limits (api/) -----------------------------------------------------------------------
+class PayloadTooLarge(StakegraphError):
+    """A request body longer than the configured limit (``max_body_bytes``)."""
+
+    code = "payload_too_large"
+
+
+class LimitExceeded(StakegraphError):
+    """Work larger than a configured bound (an account beyond ``max_account_contacts``)."""
+
+    code = "limit_exceeded"
+
+
+class DeadlineExceeded(StakegraphError):
+    """Work that did not finish within its time bound (``report_timeout_s``)."""
+
+    code = "timeout"

@@ -99,6 +99,9 @@ class ImportReport:
     rejects: list[Reject] = field(default_factory=list)
     role_changes: list[RoleChange] = field(default_factory=list)
     touched_accounts: set[str] = field(default_factory=set)
+    # Contacts this import created: the alerting's picture of an account "before" the import
+    # leaves them out (a new CIO arriving with the same import was not there before).
+    created_contacts: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -291,6 +294,7 @@ class _Pipeline:
         result = self.store.upsert_contacts(contacts, at=self.at, dry_run=self.dry_run)
         self.report.counts["contacts"].add(result)
         self.report.role_changes += result.role_changes
+        self.report.created_contacts.update(result.created)
         self.known["contacts"].update(c.id for c in contacts)
         self.report.touched_accounts.update(
             c.account_id for c in contacts if c.id in set(result.created + result.updated)

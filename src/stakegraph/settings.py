@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     write_batch_size: int = 1000
     server_start_timeout_s: float = 20.0
 
+    # Neo4j (store/neo4j.py): how long the driver keeps retrying a transaction that failed for a
+    # transient reason (deadlock, leader switch, lost connection), and how long a connect may take.
+    neo4j_max_transaction_retry_time_s: float = 30.0
+    neo4j_connection_timeout_s: float = 10.0
+
     # Identity (importers)
     our_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -98,12 +103,62 @@ class Settings(BaseSettings):
     scan_interval_s: float = 900.0
     delivery_interval_s: float = 1.0
 
+    # Service internals (api/, maps/): report cache, API keys, pages and maps
+    report_cache_size: int = Field(default=4096, ge=0, description="Reports kept in memory.")
+    report_cache_ttl_s: float = Field(
+        default=300.0, gt=0, description="A cached report of 'now' is recomputed after this."
+    )
+    report_workers: int = Field(default=4, ge=1, description="Threads computing reports.")
+    portfolio_timeout_s: float = Field(
+        default=300.0, gt=0, description="Bound on a portfolio computed by the service."
+    )
+    page_size_max: int = Field(default=500, ge=1, description="Largest page of GET /v1/accounts.")
+    history_months: int = Field(default=12, ge=1, le=60)
+    api_key_cache_s: float = Field(
+        default=5.0, ge=0, description="How long the service trusts its copy of the key list."
+    )
+    map_physics_max_nodes: int = Field(
+        default=60, ge=0, description="Maps with more people than this are drawn without physics."
+    )
+    map_max_nodes: int = Field(
+        default=1500, ge=10, description="Maps of larger accounts show the people who matter most."
+    )
+
     # Webhooks
     webhook_allow_private: bool = False
     webhook_timeout_s: float = 5.0
     webhook_max_attempts: int = 8
     webhook_backoff_base_s: float = 1.0
     webhook_backoff_max_s: float = 600.0
+
+    # Alerts and webhook delivery (stakegraph.alerts)
+    public_url: str = Field(
+        default="", description="The service's address as users reach it, for links in alerts."
+    )
+    webhook_lease_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A claimed delivery is tried again after this if its worker died mid-try "
+        "(at least twice the webhook timeout).",
+    )
+    delivery_batch_size: int = Field(default=50, ge=1, description="Deliveries claimed at once.")
+    alert_key_buying_roles: list[str] = Field(
+        default_factory=lambda: [
+            "economic_buyer",
+            "executive_sponsor",
+            "decision_maker",
+            "champion",
+        ],
+        description="A contact holding one of these is key: their role changes raise an alert.",
+    )
+    alert_warm_paths: int = Field(
+        default=3, ge=1, description="Warm paths to a successor, each from a different one of us."
+    )
+    alert_sweep_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="A scan examines role changes this recent that no alerting looked at.",
+    )
 
     # Portfolio
     workers: int = 0

@@ -14,6 +14,7 @@ MODULES = [
     "stakegraph.analysis.coverage",
     "stakegraph.analysis.graph",
     "stakegraph.analysis.key_people",
+    "stakegraph.analysis.portfolio",
     "stakegraph.analysis.recency",
     "stakegraph.analysis.recommendations",
     "stakegraph.analysis.report",
@@ -21,6 +22,7 @@ MODULES = [
     "stakegraph.analysis.threads",
     "stakegraph.analysis.ties",
     "stakegraph.analysis.whatif",
+    "stakegraph.cli.analysis",
 ]
 
 

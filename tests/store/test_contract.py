@@ -200,3 +200,49 @@ def test_concurrent_writers_from_two_processes(store: GraphStore, settings: obje
     assert snap.ties is not None
     counts = {(t.team_id, t.contact_id): t.count for t in snap.ties}
     assert counts[("t-alex", "c-ian")] == 1 + 50
+
+
+def test_delete_everything_empties_the_store(contract_store: GraphStore) -> None:
+    sample.load(contract_store)
+    contract_store.upsert_contacts(
+        [Contact(id="c-sandra", account_id="globex", name="Sandra", title="CEO")]
+    )
+    assert contract_store.role_changes() != []
+    assert contract_store.delete_everything() == 2 + 2 + 4 + 4 + 1
+    assert contract_store.counts() == {"accounts": 0, "contacts": 0, "team": 0, "interactions": 0}
+    assert contract_store.role_changes() == [] and contract_store.list_accounts() == []
+    assert contract_store.delete_everything() == 0
+    # The store is usable afterwards: the same records are created again, ties from scratch.
+    sample.load(contract_store)
+    snap = contract_store.account_snapshot("northwind", sample.T0 + timedelta(days=60))
+    assert snap.ties is not None
+    assert {(t.team_id, t.contact_id): t.count for t in snap.ties}[("t-alex", "c-sandra")] == 3
+
+
+def test_a_lost_create_race_is_upserted_without_double_counting(
+    contract_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample.load(contract_store)
+    # Another writer stores i3 (again) between this writer's read and its create: the read
+    # misses it once, the create of the batch is refused whole, and the batch is read again.
+    real = contract_store._props_by_id  # type: ignore[attr-defined]
+    missed = []
+
+    def stale_read(statement: str, ids: list[str]) -> dict[str, dict[str, object]]:
+        found = real(statement, ids)
+        if statement == "get_interactions" and not missed:
+            missed.append(found.pop("i3"))
+        return dict(found)
+
+    monkeypatch.setattr(contract_store, "_props_by_id", stale_read)
+    later = Interaction(
+        id="i5", account_id="northwind", kind="meeting", occurred_at=sample.T0 + timedelta(days=40),
+        team_ids=["t-alex"], contact_ids=["c-sandra"],
+    )  # fmt: skip
+    result = contract_store.upsert_interactions([sample.interactions()[2], later])
+    assert missed and result.created == ["i5"] and result.unchanged == ["i3"]
+    snap = contract_store.account_snapshot("northwind", sample.T0 + timedelta(days=60))
+    assert snap.ties is not None
+    counts = {(t.team_id, t.contact_id): t.count for t in snap.ties}
+    assert counts == {("t-alex", "c-sandra"): 4, ("t-alex", "c-ian"): 1, ("t-erin", "c-sandra"): 1}
+    assert contract_store.counts()["interactions"] == 5

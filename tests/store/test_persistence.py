@@ -107,3 +107,22 @@ def test_second_process_reuses_the_server(tmp_path: Path) -> None:
         assert store.ping()
     finally:
         store.close()
+
+
+def test_last_store_to_close_stops_the_server_even_with_pooled_connections(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    store = open_store(get_settings(data_dir=tmp_path))
+    sample.load(store)
+    # Several threads at once make the client pool open several connections, as the service does.
+    threads = [threading.Thread(target=store.counts) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    server = EmbeddedServer(tmp_path)
+    assert server.running_pid() is not None
+    store.close()
+    assert server.running_pid() is None

@@ -324,7 +324,8 @@ def build_report(
                 last_at=data["last_at"],
             )
         )
-    ties.sort(key=lambda t: (-t.strength, t.team_id, t.contact_id))
+    # Rounded so that float noise (interactions vs aggregates) cannot reorder equal ties.
+    ties.sort(key=lambda t: (-round(t.strength, 9), t.team_id, t.contact_id))
     annual_value = snapshot.account.annual_value
     return Report(
         account_id=snapshot.account.id,

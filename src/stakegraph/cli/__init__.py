@@ -49,14 +49,32 @@ def version() -> None:
 
 
 # -- registrations: one line per topic module ------------------------------------------------
+from stakegraph.cli import analysis as _analysis  # noqa: E402
 from stakegraph.cli import demo as _demo  # noqa: E402
 from stakegraph.cli import export as _export  # noqa: E402
 from stakegraph.cli import importers as _importers  # noqa: E402, F401  (registers on import_app)
+from stakegraph.cli import reset as _reset  # noqa: E402
 from stakegraph.cli.imports import import_app  # noqa: E402
 
 app.add_typer(import_app, name="import")
 app.command("export")(_export.export)
+app.command("report")(_analysis.report)
+app.command("portfolio")(_analysis.portfolio)
 app.command("demo")(_demo.demo)
+app.command("reset")(_reset.reset)
+
+from stakegraph.cli import keys as _keys  # noqa: E402
+from stakegraph.cli import serve as _serve  # noqa: E402
+
+app.add_typer(_keys.app, name="keys")
+app.command("serve")(_serve.serve)
+
+from stakegraph.cli import alerts as _alerts  # noqa: E402
+
+app.add_typer(_alerts.alerts_app, name="alerts")
+app.add_typer(_alerts.webhooks_app, name="webhooks")
+app.command("scan")(_alerts.scan_command)
+app.command("deliver")(_alerts.deliver)
 
 _EXIT_CODES: dict[type[StakegraphError], int] = {
     NotFoundError: 2,

@@ -14,18 +14,19 @@ import click
 import typer
 from rich.table import Table
 
-from stakegraph.analysis import Report, build_report
+from stakegraph.analysis.portfolio import Portfolio, PortfolioEntry
 from stakegraph.bundle.io import write_bundle
 from stakegraph.demo import DEMO_ACCOUNTS, DEMO_SEED, STORY_ACCOUNTS, demo_records
 from stakegraph.ingest import SECTIONS, Record
 from stakegraph.model import to_utc
-from stakegraph.settings import Settings
+from stakegraph.reports import portfolio_report
 from stakegraph.store import GraphStore
 
+from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console, fail
 from .imports import print_import_report, run_import
 
-__all__ = ["demo", "demo_ingest_records", "portfolio_headline"]
+__all__ = ["demo", "demo_ingest_records"]
 
 
 def demo_ingest_records(*, seed: int, now: datetime | None, accounts: int) -> Iterator[Record]:
@@ -34,67 +35,54 @@ def demo_ingest_records(*, seed: int, now: datetime | None, accounts: int) -> It
         yield section, record, f"{section}/{record['id']}"
 
 
-def portfolio_headline(
-    store: GraphStore, settings: Settings, account_ids: list[str], as_of: datetime
-) -> list[Report]:
-    """The risk report of every account named, highest risk first."""
-    reports = [
-        build_report(store.account_snapshot(account_id, as_of), settings.analysis)
-        for account_id in account_ids
-    ]
-    return sorted(reports, key=lambda r: (-float(r.risk.score), r.account_id))
-
-
-def _flags(report: Report) -> str:
+def _flags(entry: PortfolioEntry) -> str:
     flags = []
-    if report.threads.single_threaded:
+    if entry.threads <= 1:
         flags.append("single-threaded")
-    if report.going_dark:
+    if entry.going_dark:
         flags.append("going dark")
-    if report.alignment.misaligned:
+    if entry.misaligned:
         flags.append("misaligned")
-    if report.executive_alignment:
+    if entry.executive_alignment:
         flags.append("exec tie")
     return ", ".join(flags)
 
 
-def _print_headline(reports: list[Report]) -> None:
-    levels = {"high": 0, "medium": 0, "low": 0}
-    for r in reports:
-        levels[r.risk.level] += 1
-    single = sum(1 for r in reports if r.threads.single_threaded)
-    dark = sum(1 for r in reports if r.going_dark)
-    at_risk = sum(float(r.value_at_risk or 0.0) for r in reports)
-    total = sum(float(r.annual_value or 0.0) for r in reports)
+def _print_headline(portfolio: Portfolio) -> None:
+    entries = portfolio.accounts
+    levels = portfolio.levels
+    single = sum(1 for e in entries if e.threads <= 1)
+    dark = sum(1 for e in entries if e.going_dark)
     console.print(
-        f"[bold]Portfolio:[/] {levels['high']} high, {levels['medium']} medium, "
-        f"{levels['low']} low risk; {single} single-threaded; {dark} going dark; "
-        f"${at_risk:,.0f} of ${total:,.0f} annual value at risk.",
+        f"[bold]Portfolio:[/] {levels.get('high', 0)} high, {levels.get('medium', 0)} medium, "
+        f"{levels.get('low', 0)} low risk; {single} single-threaded; {dark} going dark; "
+        f"${float(portfolio.total_value_at_risk):,.0f} of "
+        f"${float(portfolio.total_annual_value):,.0f} annual value at risk.",
         highlight=False,
     )
     table = Table(title="The story accounts, and the five riskiest others")
     for column in ("account", "risk", "threads", "senior coverage", "days silent", "flags"):
         table.add_column(column, justify="left" if column in ("account", "flags") else "right")
     stories = sorted(
-        (r for r in reports if r.account_id in STORY_ACCOUNTS),
-        key=lambda r: list(STORY_ACCOUNTS).index(r.account_id),
+        (e for e in entries if e.account_id in STORY_ACCOUNTS),
+        key=lambda e: list(STORY_ACCOUNTS).index(e.account_id),
     )
-    others = [r for r in reports if r.account_id not in STORY_ACCOUNTS][:5]
-    for r in [*stories, *others]:
-        silent = r.days_since_last_interaction
+    others = [e for e in entries if e.account_id not in STORY_ACCOUNTS][:5]
+    for e in [*stories, *others]:
+        silent = e.days_since_last_interaction
         table.add_row(
-            r.account_id,
-            f"{float(r.risk.score):.0f} {r.risk.level}",
-            str(r.threads.senior),
-            f"{float(r.coverage.senior):.0%}",
+            e.account_id,
+            f"{float(e.score):.0f} {e.level}",
+            str(e.threads),
+            f"{float(e.senior_coverage):.0%}",
             "-" if silent is None else f"{float(silent):.0f}",
-            _flags(r),
+            _flags(e),
         )
     console.print(table)
     if stories:
         console.print("[bold]What to look for:[/]")
-        for r in stories:
-            console.print(f"  {r.account_id}: {STORY_ACCOUNTS[r.account_id]}", highlight=False)
+        for e in stories:
+            console.print(f"  {e.account_id}: {STORY_ACCOUNTS[e.account_id]}", highlight=False)
 
 
 def _print_counts(store: GraphStore) -> None:
@@ -147,14 +135,15 @@ def demo(
             batch_size=settings.write_batch_size,
         )
         print_import_report(report, None)
+        raise_import_alerts(store, settings, report)
         if report.rejects:
             fail("the demo portfolio did not load cleanly (see the rejects above)")
         if dry_run:
             return
         _print_counts(store)
-        ids = [a.id for a in store.list_accounts()]
-        reports = portfolio_headline(store, settings, ids, as_of)
-    _print_headline(reports)
+        # The headline is `stakegraph portfolio`'s, over everything the store now holds.
+        portfolio = portfolio_report(settings, as_of=as_of, store=store)
+    _print_headline(portfolio)
     root = ctx.find_root().command
     if isinstance(root, click.Group) and "report" in root.commands:
         console.print("Next: [bold]stakegraph report northwind[/] shows who that account hangs on.")

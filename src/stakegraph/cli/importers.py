@@ -30,6 +30,7 @@ from stakegraph.ingest import ImportReport, ingest
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
 
+from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console, fail
 from .imports import import_app, print_import_report, write_rejects
 
@@ -144,6 +145,7 @@ def _run(
         report = run_source(
             store, source_name, source, dry_run=dry_run, batch_size=settings.write_batch_size
         )
+        raise_import_alerts(store, settings, report)
     _finish(report, source.stats, rejects, source_name)
 
 

@@ -18,6 +18,7 @@ from stakegraph.bundle.io import read_bundle_file
 from stakegraph.ingest import SECTIONS, ImportReport, ingest
 from stakegraph.store import GraphStore
 
+from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console
 
 __all__ = ["import_app", "print_import_report", "run_import"]
@@ -132,4 +133,5 @@ def import_bundle(
             dry_run=dry_run,
             batch_size=settings.write_batch_size,
         )
+        raise_import_alerts(store, settings, report)
     finish_import(report, rejects, file)

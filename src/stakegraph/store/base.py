@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
+from stakegraph.keys import ApiKey
 from stakegraph.model import (
     Account,
     AccountSnapshot,
@@ -108,6 +110,13 @@ class GraphStore(ABC):
     def delete_account(self, account_id: str) -> bool:
         """Delete an account with its contacts and interactions; False if it did not exist."""
 
+    @abstractmethod
+    def delete_everything(self) -> int:
+        """Delete every node and edge this store holds (indexes stay); return how many nodes went.
+
+        For ``stakegraph reset`` and for tests that share one database between runs.
+        """
+
     # -- reads -----------------------------------------------------------------------------
     @abstractmethod
     def get_account(self, account_id: str) -> Account | None:
@@ -169,3 +178,115 @@ class GraphStore(ABC):
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """How many accounts, contacts, team members and interactions are stored."""
+
+    # -- alerts, webhook subscriptions and the outbox (stakegraph.alerts) -----------------
+    @abstractmethod
+    def save_alerts(
+        self,
+        alerts: Sequence[Alert],
+        *,
+        checked_role_changes: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> list[str]:
+        """Store new alerts, each with its outbox entries, in one write per batch.
+
+        Every alert is linked to its account and subject and gets one pending
+        :class:`~stakegraph.alerts.model.Delivery` per enabled subscription to its kind, in the
+        same statement (both land or neither does). An alert whose id exists, or whose episode is
+        still open, is skipped. The role changes named in ``checked_role_changes`` are marked as
+        examined at ``at``. Returns the ids of the alerts written.
+        """
+
+    @abstractmethod
+    def list_alerts(
+        self,
+        *,
+        account_ids: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        open_only: bool = False,
+        limit: int = 100,
+    ) -> list[Alert]:
+        """Alerts, newest first; ``None`` filters do not filter."""
+
+    @abstractmethod
+    def get_alert(self, alert_id: str) -> Alert | None:
+        """One alert, or None."""
+
+    @abstractmethod
+    def acknowledge_alert(
+        self, alert_id: str, *, by: str | None = None, at: datetime | None = None
+    ) -> Alert | None:
+        """Acknowledge an alert (the first acknowledgement is kept); None if unknown."""
+
+    @abstractmethod
+    def open_episodes(self) -> list[Alert]:
+        """Alerts whose episode (going dark, risk high) is still open."""
+
+    @abstractmethod
+    def resolve_episodes(self, episodes: Sequence[str], *, at: datetime | None = None) -> list[str]:
+        """Close open episodes (``account|kind``): the accounts recovered. Returns alert ids."""
+
+    @abstractmethod
+    def unchecked_role_changes(self, *, since: datetime, until: datetime) -> list[RoleChange]:
+        """Role changes recorded in ``[since, until]`` that no alerting has examined."""
+
+    @abstractmethod
+    def save_webhook(self, webhook: Webhook) -> None:
+        """Create or replace a webhook subscription."""
+
+    @abstractmethod
+    def webhooks(self) -> list[Webhook]:
+        """Every webhook subscription, oldest first."""
+
+    @abstractmethod
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        """One webhook subscription, or None."""
+
+    @abstractmethod
+    def delete_webhook(self, webhook_id: str) -> bool:
+        """Delete a subscription and its deliveries; False if it did not exist."""
+
+    @abstractmethod
+    def disable_webhook(
+        self, webhook_id: str, *, reason: str, at: datetime | None = None
+    ) -> Webhook | None:
+        """Stop delivering to a subscription; None if unknown."""
+
+    @abstractmethod
+    def claim_deliveries(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DeliveryJob]:
+        """Lease up to ``limit`` due deliveries (to enabled subscriptions) until ``lease_until``."""
+
+    @abstractmethod
+    def record_delivery(self, delivery: Delivery) -> None:
+        """Write a delivery's state after a try and release its lease."""
+
+    @abstractmethod
+    def deliveries(
+        self,
+        *,
+        webhook_id: str | None = None,
+        alert_id: str | None = None,
+        status: DeliveryStatus | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        """Deliveries, newest first."""
+
+    @abstractmethod
+    def delivery_counts(self) -> dict[str, int]:
+        """How many deliveries are pending, delivered and failed."""
+
+    # -- API keys (the service) -----------------------------------------------------------
+    @abstractmethod
+    def save_api_key(self, key: ApiKey) -> None:
+        """Store a new API key (only its hash) or overwrite one with the same id."""
+
+    @abstractmethod
+    def api_keys(self) -> list[ApiKey]:
+        """Every stored API key, revoked ones included, oldest first."""
+
+    @abstractmethod
+    def revoke_api_key(self, key_id: str, at: datetime | None = None) -> bool:
+        """Revoke a key at ``at`` (default now); False if no active key has that id."""

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from stakegraph.errors import NotFoundError, StoreError
+from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
+from stakegraph.errors import DuplicateIdError, NotFoundError, StoreError
+from stakegraph.keys import ApiKey
 from stakegraph.model import (
     ROLE_FIELDS,
     Account,
@@ -26,12 +28,16 @@ from stakegraph.model import (
 )
 from stakegraph.model.snapshot import decay_mass
 from stakegraph.settings import Settings
-from stakegraph.store import records
+from stakegraph.store import alertrecords, records
 from stakegraph.store.base import GraphStore, UpsertResult
+from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_ms
 
 __all__ = ["CypherStore"]
 
 _Entity = TypeVar("_Entity", Account, Contact, TeamMember, Interaction)
+
+_CREATE_ATTEMPTS = 3
+"""How often a batch of new interactions is read and created again after losing a race."""
 
 _LABEL_READS = {
     "Account": "get_accounts",
@@ -217,59 +223,83 @@ class CypherStore(GraphStore):
     ) -> UpsertResult:
         result = UpsertResult()
         for batch in _chunks(_last_wins(interactions), self.batch_size):
-            existing = self._props_by_id("get_interactions", [i.id for i in batch])
-            rows = []
-            added: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]]
-            added = defaultdict(list)
-            recompute: set[tuple[str, str]] = set()
-            for interaction in batch:
-                props = records.interaction_props(interaction)
-                old = existing.get(interaction.id)
+            for attempt in range(_CREATE_ATTEMPTS):
+                try:
+                    result.merge(self._upsert_interaction_batch(batch, dry_run))
+                    break
+                except DuplicateIdError:
+                    # Another writer stored some of these ids between our read and our create
+                    # (which then wrote nothing): read again, they are now updates or unchanged.
+                    if attempt == _CREATE_ATTEMPTS - 1:
+                        raise
+        return result
+
+    def _upsert_interaction_batch(
+        self, batch: Sequence[Interaction], dry_run: bool
+    ) -> UpsertResult:
+        result = UpsertResult()
+        existing = self._props_by_id("get_interactions", [i.id for i in batch])
+        new_rows: list[dict[str, Any]] = []
+        changed_rows: list[dict[str, Any]] = []
+        added: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]]
+        added = defaultdict(list)
+        recompute: set[tuple[str, str]] = set()
+        for interaction in batch:
+            props = records.interaction_props(interaction)
+            old = existing.get(interaction.id)
+            pairs = {(t, c) for t in interaction.team_ids for c in interaction.contact_ids}
+            if old is None:
+                result.created.append(interaction.id)
                 occurrence = (
                     str(props["kind"]),
                     int(props["occurred_at"]),
                     props.get("direction"),
                     props.get("answered"),
                 )
-                pairs = {(t, c) for t in interaction.team_ids for c in interaction.contact_ids}
-                if old is None:
-                    result.created.append(interaction.id)
-                    for pair in pairs:
-                        added[pair].append(occurrence)
-                elif _same(old, props):
-                    result.unchanged.append(interaction.id)
-                    continue
-                else:
-                    result.updated.append(interaction.id)
-                    recompute |= pairs
-                    recompute |= {
-                        (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
-                    }
-                rows.append({"id": interaction.id, "props": props})
-            if not rows or dry_run:
-                continue
-            self._run("upsert_interactions", {"rows": rows})
-            if recompute:
-                self._recompute_ties(sorted(recompute))
-            tie_rows = []
-            for (team_id, contact_id), occurrences in added.items():
-                if (team_id, contact_id) in recompute:
-                    continue
-                masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
-                tie_rows.append(
-                    {
-                        "team_id": team_id,
-                        "contact_id": contact_id,
-                        "masses": masses,
-                        "count": count,
-                        "first_at": first,
-                        "last_at": last,
-                        "half_life_days": self.half_life_days,
-                    }
-                )
-            if tie_rows:
-                self._run("add_tie_masses", {"rows": tie_rows})
+                for pair in pairs:
+                    added[pair].append(occurrence)
+                # A new node needs no nulls: they would only remove properties it lacks.
+                props = {k: v for k, v in props.items() if v is not None}
+                new_rows.append({"id": interaction.id, "props": props})
+            elif _same(old, props):
+                result.unchanged.append(interaction.id)
+            else:
+                result.updated.append(interaction.id)
+                recompute |= pairs
+                recompute |= {
+                    (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
+                }
+                changed_rows.append({"id": interaction.id, "props": props})
+        if dry_run:
+            return result
+        if new_rows:
+            # Pairs an update also touches are recomputed from every interaction below.
+            ties = [
+                self._tie_row(pair, occurrences)
+                for pair, occurrences in added.items()
+                if pair not in recompute
+            ]
+            self._run("create_interactions", {"rows": new_rows, "ties": ties})
+        if changed_rows:
+            self._run("upsert_interactions", {"rows": changed_rows})
+            self._recompute_ties(sorted(recompute))
         return result
+
+    def _tie_row(
+        self,
+        pair: tuple[str, str],
+        occurrences: Iterable[tuple[str, int, str | None, bool | None]],
+    ) -> dict[str, Any]:
+        masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
+        return {
+            "team_id": pair[0],
+            "contact_id": pair[1],
+            "masses": masses,
+            "count": count,
+            "first_at": first if count else 0,
+            "last_at": last if count else 0,
+            "half_life_days": self.half_life_days,
+        }
 
     def _recompute_ties(self, pairs: Sequence[tuple[str, str]]) -> None:
         for start in range(0, len(pairs), self.batch_size):
@@ -282,20 +312,7 @@ class CypherStore(GraphStore):
                 seen[(row["team_id"], row["contact_id"])].append(
                     (row["kind"], int(row["occurred_at"]), row["direction"], row["answered"])
                 )
-            tie_rows = []
-            for (team_id, contact_id), occurrences in seen.items():
-                masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
-                tie_rows.append(
-                    {
-                        "team_id": team_id,
-                        "contact_id": contact_id,
-                        "masses": masses,
-                        "count": count,
-                        "first_at": first if count else 0,
-                        "last_at": last if count else 0,
-                        "half_life_days": self.half_life_days,
-                    }
-                )
+            tie_rows = [self._tie_row(pair, occurrences) for pair, occurrences in seen.items()]
             self._run("set_ties", {"rows": tie_rows})
 
     def delete_account(self, account_id: str) -> bool:
@@ -310,6 +327,15 @@ class CypherStore(GraphStore):
                 break
         self._run("delete_account", {"account_id": account_id})
         return True
+
+    def delete_everything(self) -> int:
+        deleted = 0
+        while True:
+            rows = self._run("delete_everything", {"limit": self.batch_size})
+            page = int(rows[0]["deleted"]) if rows else 0
+            if page == 0:
+                return deleted
+            deleted += page
 
     # -- reads -----------------------------------------------------------------------------
     def get_account(self, account_id: str) -> Account | None:
@@ -444,3 +470,152 @@ class CypherStore(GraphStore):
             "team": totals.get("TeamMember", 0),
             "interactions": totals.get("Interaction", 0),
         }
+
+    # -- alerts, webhook subscriptions and the outbox --------------------------------------
+    def save_alerts(
+        self,
+        alerts: Sequence[Alert],
+        *,
+        checked_role_changes: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> list[str]:
+        now_ms = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        # One alert per id and per episode: the statement checks the stored ones only.
+        unique: dict[str, Alert] = {}
+        episodes: set[str] = set()
+        for alert in alerts:
+            if alert.id in unique or (alert.episode is not None and alert.episode in episodes):
+                continue
+            unique[alert.id] = alert
+            if alert.episode is not None:
+                episodes.add(alert.episode)
+        rows = [
+            {"id": a.id, "episode": a.episode, "props": alertrecords.alert_props(a)}
+            for a in unique.values()
+        ]
+        checked = list(dict.fromkeys(checked_role_changes))
+        written: list[str] = []
+        if not rows and not checked:
+            return written
+        size = self.batch_size
+        for start in range(0, max(len(rows), 1), size):
+            params = {
+                "rows": rows[start : start + size],
+                "checked": checked if start == 0 else [],
+                "now": now_ms,
+            }
+            written += [str(r["id"]) for r in self._run("create_alerts", params)]
+        return written
+
+    def list_alerts(
+        self,
+        *,
+        account_ids: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        open_only: bool = False,
+        limit: int = 100,
+    ) -> list[Alert]:
+        params = {
+            "account_ids": None if account_ids is None else list(account_ids),
+            "kinds": None if kinds is None else [str(k) for k in kinds],
+            "since": None if since is None else records.to_ms(since),
+            "open_only": open_only,
+            "limit": max(0, limit),
+        }
+        return [alertrecords.alert_from_props(r["props"]) for r in self._run("list_alerts", params)]
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        rows = self._run("get_alerts", {"ids": [alert_id]})
+        return alertrecords.alert_from_props(rows[0]["props"]) if rows else None
+
+    def acknowledge_alert(
+        self, alert_id: str, *, by: str | None = None, at: datetime | None = None
+    ) -> Alert | None:
+        when = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        rows = self._run("acknowledge_alert", {"id": alert_id, "at": when, "by": by})
+        return alertrecords.alert_from_props(rows[0]["props"]) if rows else None
+
+    def open_episodes(self) -> list[Alert]:
+        return [alertrecords.alert_from_props(r["props"]) for r in self._run("get_open_episodes")]
+
+    def resolve_episodes(self, episodes: Sequence[str], *, at: datetime | None = None) -> list[str]:
+        if not episodes:
+            return []
+        when = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        rows = self._run("resolve_episodes", {"episodes": list(episodes), "at": when})
+        return [str(r["id"]) for r in rows]
+
+    def unchecked_role_changes(self, *, since: datetime, until: datetime) -> list[RoleChange]:
+        params = {"since": records.to_ms(since), "until": records.to_ms(until)}
+        rows = self._run("get_unchecked_role_changes", params)
+        return [records.role_change_from_props(r["props"]) for r in rows]
+
+    def save_webhook(self, webhook: Webhook) -> None:
+        self._run("save_webhook", {"id": webhook.id, "props": alertrecords.webhook_props(webhook)})
+
+    def webhooks(self) -> list[Webhook]:
+        return [alertrecords.webhook_from_props(r["props"]) for r in self._run("list_webhooks")]
+
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        rows = self._run("get_webhooks", {"ids": [webhook_id]})
+        return alertrecords.webhook_from_props(rows[0]["props"]) if rows else None
+
+    def delete_webhook(self, webhook_id: str) -> bool:
+        rows = self._run("delete_webhook", {"id": webhook_id})
+        return bool(rows) and int(rows[0]["deleted"]) > 0
+
+    def disable_webhook(
+        self, webhook_id: str, *, reason: str, at: datetime | None = None
+    ) -> Webhook | None:
+        when = records.to_ms((at or datetime.now(UTC)).astimezone(UTC))
+        rows = self._run("disable_webhook", {"id": webhook_id, "at": when, "reason": reason})
+        return alertrecords.webhook_from_props(rows[0]["props"]) if rows else None
+
+    def claim_deliveries(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DeliveryJob]:
+        params = {
+            "now": records.to_ms(now),
+            "lease_until": records.to_ms(lease_until),
+            "limit": max(0, limit),
+        }
+        return [alertrecords.job_from_row(r) for r in self._run("claim_deliveries", params)]
+
+    def record_delivery(self, delivery: Delivery) -> None:
+        props = alertrecords.delivery_props(delivery)
+        self._run("record_delivery", {"id": delivery.id, "props": props})
+
+    def deliveries(
+        self,
+        *,
+        webhook_id: str | None = None,
+        alert_id: str | None = None,
+        status: DeliveryStatus | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        params = {
+            "webhook_id": webhook_id,
+            "alert_id": alert_id,
+            "status": None if status is None else str(status),
+            "limit": max(0, limit),
+        }
+        rows = self._run("list_deliveries", params)
+        return [alertrecords.delivery_from_props(r["props"]) for r in rows]
+
+    def delivery_counts(self) -> dict[str, int]:
+        counts = {str(s): 0 for s in DeliveryStatus}
+        for row in self._run("count_deliveries"):
+            counts[str(row["status"])] = int(row["total"])
+        return counts
+
+    # -- API keys --------------------------------------------------------------------------
+    def save_api_key(self, key: ApiKey) -> None:
+        self._run("save_api_key", {"key": api_key_params(key)})
+
+    def api_keys(self) -> list[ApiKey]:
+        return [api_key_from_row(row) for row in self._run("list_api_keys")]
+
+    def revoke_api_key(self, key_id: str, at: datetime | None = None) -> bool:
+        at_ms = epoch_ms(at or datetime.now(UTC))
+        return bool(self._run("revoke_api_key", {"id": key_id, "at": at_ms}))

@@ -1,0 +1,107 @@
+"""Operations routes and the HTML pages over HTTP (the browser tests drive them in Chromium)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from stakegraph.store import GraphStore
+
+from . import data
+from .conftest import Service
+
+pytestmark = pytest.mark.api
+
+
+def test_healthz_and_readyz(open_service: Service) -> None:
+    with open_service.client() as http:
+        assert http.get("/healthz").json()["status"] == "ok"
+        assert http.get("/readyz").json() == {"status": "ready"}
+
+
+def test_readyz_is_503_when_the_store_does_not_answer(
+    open_service: Service, store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "ping", lambda: False)
+    with open_service.client() as http:
+        response = http.get("/readyz")
+        health = http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "store_unavailable"
+    assert health.status_code == 200
+
+
+def test_metrics_count_requests_by_route_template(open_service: Service) -> None:
+    with open_service.client() as http:
+        http.get("/v1/accounts/acme/coverage")
+        http.get("/v1/accounts/globex/coverage")
+        http.get("/v1/accounts/nope/coverage")
+        text = http.get("/metrics").text
+    assert re.search(
+        r'stakegraph_http_requests_total\{method="GET",route="/v1/accounts/\{account_id\}/coverage"'
+        r',status="200"\} 2\.0',
+        text,
+    )
+    assert 'route="/v1/accounts/{account_id}/coverage",status="404"} 1.0' in text
+    assert "acme" not in text  # never raw paths: bounded label values
+    assert "stakegraph_report_seconds_bucket" in text
+
+
+def test_pages_send_a_content_security_policy(open_service: Service) -> None:
+    with open_service.client() as http:
+        for path in ("/", "/accounts/acme", "/v1/accounts/acme/map", "/login", "/accounts/nope"):
+            response = http.get(path)
+            policy = response.headers["content-security-policy"]
+            assert "script-src 'self'" in policy and "default-src 'none'" in policy, path
+            assert "unsafe-inline" not in policy
+            assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_portfolio_page_links_every_row(open_service: Service) -> None:
+    with open_service.client() as http:
+        page = http.get("/").text
+    for account in data.accounts():
+        assert f'data-href="/accounts/{account.id}"' in page
+    # Riskiest first.
+    order = [m for m in re.findall(r'data-account-id="([^"]+)"', page)]
+    with open_service.client() as http:
+        ranked = [r["id"] for r in http.get("/v1/accounts").json()["items"]]
+    assert order == ranked
+
+
+def test_account_page_shows_the_report(open_service: Service) -> None:
+    with open_service.client() as http:
+        page = http.get("/accounts/acme").text
+    for section in ("risk-parts", "hangs-on", "uncovered", "recommendations", "alignment",
+                    "history", "map"):  # fmt: skip
+        assert f'id="{section}"' in page
+    assert "Ivan CIO" in page and "Carla CEO" in page
+    # The warm path to the CIO, by name.
+    assert re.search(r"Alex Rep</span> → <span[^>]*>Vera VP</span> → <span[^>]*>Ivan CIO", page)
+    assert '<polyline class="sg-line"' in page  # the history chart, inline SVG
+    assert "<script>" not in page  # no inline script at all
+
+
+def test_user_strings_are_escaped_everywhere(open_service: Service) -> None:
+    with open_service.client() as http:
+        portfolio = http.get("/").text
+        account = http.get("/accounts/hostile").text
+        standalone = http.get("/v1/accounts/hostile/map").text
+    for page in (portfolio, account, standalone):
+        assert "<img src=x" not in page
+        assert "<script>alert" not in page
+        assert "<b>Inc</b>" not in page
+    assert html.escape("Hostile <b>Inc</b>", quote=False) in portfolio
+    # In the map's JSON the name is there, with < and > escaped for a script element.
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in account
+    assert html.escape(data.XSS_NAME, quote=False) in account
+
+
+def test_error_pages_are_html(open_service: Service) -> None:
+    with open_service.client() as http:
+        response = http.get("/accounts/nope")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Not found" in response.text
