@@ -86,7 +86,7 @@ def write_calendar(path: Path, events: int, seed: int = 11) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//stakegraph//bench//EN\r\n")
         for i in range(events):
-            when = START + timedelta(hours=3 * i)
+            when = START + timedelta(minutes=45 * i)
             account = rng.randrange(ACCOUNTS)
             lines = [
                 "BEGIN:VEVENT",
@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
 
             server = EmbeddedServer(data_dir)
             keeper = redis.Redis(unix_socket_path=str(server.ensure_running()))
+            keeper.ping()
         print(f"{'source':8} {'phase':7} {'records':>9} {'seconds':>8} {'records/s':>10} "
               f"{'peak MB':>8}")  # fmt: skip
         for kind, path, unit in (("mail", mbox, args.messages), ("ics", ics, args.events)):

@@ -15,8 +15,8 @@
 from __future__ import annotations
 
 import email.header
-import functools
 import email.utils
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
