@@ -23,7 +23,7 @@ from stakegraph.settings import Settings, get_settings
 from stakegraph.store import open_store
 from stakegraph.store.base import GraphStore
 
-from . import accounts, ops, pages, writes
+from . import accounts, alerts, ops, pages, writes
 from .auth import KeyRing, is_loopback
 from .errors import install_error_handlers
 from .events import WriteEvents
@@ -34,13 +34,19 @@ __all__ = ["LIFESPAN_HOOKS", "ROUTERS", "LifespanHook", "UnsafeStart", "create_a
 
 log = logging.getLogger("stakegraph.api")
 
-ROUTERS: tuple[APIRouter, ...] = (ops.router, accounts.router, writes.router, pages.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    ops.router,
+    accounts.router,
+    writes.router,
+    alerts.router,
+    pages.router,
+)
 """Every router of the service, in order. A new feature adds its router here."""
 
 LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 """Runs beside the service: entered once the store is open, exited before it closes."""
 
-LIFESPAN_HOOKS: tuple[LifespanHook, ...] = ()
+LIFESPAN_HOOKS: tuple[LifespanHook, ...] = (alerts.alerting_lifespan,)
 """Companions started with the service (periodic scans, delivery loops)."""
 
 

@@ -29,6 +29,8 @@ class WriteEvent:
     account_ids: frozenset[str] = frozenset()
     every_account: bool = False
     role_changes: tuple[RoleChange, ...] = ()
+    created_contacts: frozenset[str] = frozenset()
+    """Contacts the write created (the alerting's "before" leaves them out)."""
     source: str = "api"
     deleted: frozenset[str] = field(default_factory=frozenset)
 

@@ -220,6 +220,15 @@ async def account_page(request: Request, account_id: str) -> Response:
     except StakegraphError as error:
         return _error_page(error)
     report = reported.report
+    try:
+        open_alerts = await run_in_threadpool(
+            request.app.state.store.list_alerts,
+            account_ids=[account_id],
+            open_only=True,
+            limit=20,
+        )
+    except StakegraphError:
+        open_alerts = []  # the page still shows the report
     people = _people(report)
     for contact in reported.snapshot.contacts:
         people.setdefault(
@@ -239,6 +248,7 @@ async def account_page(request: Request, account_id: str) -> Response:
         chart=history_chart(history) if history else None,
         account_map=account_map,
         map_html=map_html,
+        open_alerts=open_alerts,
         part_max={
             "threads": max(settings.analysis.threads_points, default=0.0),
             "senior_coverage": settings.analysis.senior_coverage_points,

@@ -362,6 +362,7 @@ async def post_bundle(
                 account_ids=frozenset(report.touched_accounts),
                 every_account=team_changed,
                 role_changes=tuple(report.role_changes),
+                created_contacts=frozenset(report.created_contacts),
                 source="bundle",
             )
         )

@@ -10,6 +10,7 @@ from stakegraph.analysis.report import Risk, RiskParts
 from stakegraph.model import FieldChange
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 def risk(score: float, level: str = "medium") -> Risk:
@@ -47,7 +48,7 @@ def webhook(id: str = "wh-1", url: str = "http://127.0.0.1:9/hook", **fields: An
     data: dict[str, Any] = {
         "id": id,
         "url": url,
-        "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "secret": SECRET,
         "created_at": NOW,
     }
     data.update(fields)

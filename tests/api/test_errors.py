@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from stakegraph.store import GraphStore
+
+from . import data
 from .conftest import Service
 
 pytestmark = pytest.mark.api
@@ -159,3 +162,22 @@ def test_wrong_method_is_405_json(open_service: Service) -> None:
     with open_service.client() as http:
         response = http.delete("/v1/interactions")
     _error(response, 405, "method_not_allowed")
+
+
+def test_work_is_bounded_in_time_and_size(
+    start_service: Callable[..., Service], store: GraphStore
+) -> None:
+    data.load(store)
+    slow = start_service(report_timeout_s=1e-6, portfolio_timeout_s=1e-6)
+    with slow.client() as http:
+        report = http.get("/v1/accounts/acme/report")
+        portfolio = http.get("/v1/accounts")
+    assert _error(report, 504, "timeout")["details"]["account_id"] == "acme"
+    _error(portfolio, 504, "timeout")
+    small = start_service(max_account_contacts=2)
+    with small.client() as http:
+        too_big = http.get("/v1/accounts/acme/coverage")
+        fits = http.get("/v1/accounts/initech/coverage")
+    error = _error(too_big, 422, "limit_exceeded")
+    assert "max_account_contacts" in error["message"]
+    assert fits.status_code == 200
