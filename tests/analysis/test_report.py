@@ -271,3 +271,25 @@ def test_the_report_is_the_same_in_every_run() -> None:
     first = build_report(_story_snapshot(), S).model_dump_json()
     for _ in range(3):
         assert build_report(_story_snapshot(), S).model_dump_json() == first
+
+
+def test_trusted_models_equal_validated_ones() -> None:
+    from stakegraph.analysis.report import KeyPerson, Loss, Tie, _trusted
+
+    values = {
+        "team_id": "ae",
+        "contact_id": "cio",
+        "strength": 0.123456789,
+        "live": False,
+        "interactions": 2,
+        "last_at": NOW,
+    }
+    fast = _trusted(Tie, dict(values))
+    assert fast == Tie(**values)
+    assert fast.model_dump_json() == Tie(**values).model_dump_json()
+    loss = {"threads": 1, "senior_coverage": 0.5, "strength_share": 0.25}
+    person = {"id": "ae", "side": "ours", "name": "Al", "single_point_of_failure": True}
+    fast_person = _trusted(KeyPerson, {**person, "loss": _trusted(Loss, loss), "reasons": ["x"]})
+    assert fast_person == KeyPerson(**person, loss=Loss(**loss), reasons=["x"])
+    with pytest.raises(Exception, match="frozen"):
+        fast.live = True  # type: ignore[misc]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, THEIRS, TIE
+from stakegraph.analysis.graph import THEIRS, TIE, LiveTies, live_ties, team
 from stakegraph.model import Function
 from stakegraph.settings import AnalysisSettings
 
@@ -89,15 +89,16 @@ def executive_ties(G: nx.Graph, settings: AnalysisSettings) -> list[tuple[str, s
     [('ceo', 'cfo')]
     """
     out: list[tuple[str, str]] = []
-    for u, v, data in G.edges(data=True):
-        if data.get("kind") != TIE or not data.get("live"):
+    for ours in team(G):
+        if G.nodes[ours].get("role") not in settings.executive_roles:
             continue
-        ours, theirs = (u, v) if G.nodes[u]["side"] == OURS else (v, u)
-        if (
-            G.nodes[ours].get("role") in settings.executive_roles
-            and G.nodes[theirs].get("seniority") in settings.executive_seniorities
-        ):
-            out.append((ours, theirs))
+        for theirs, data in G.adj[ours].items():
+            if (
+                data["kind"] == TIE
+                and data["live"]
+                and G.nodes[theirs].get("seniority") in settings.executive_seniorities
+            ):
+                out.append((ours, theirs))
     return sorted(out)
 
 
@@ -112,7 +113,9 @@ def _sign(value: float | None) -> int:
     return 1 if value > 0 else -1
 
 
-def function_alignment(G: nx.Graph, settings: AnalysisSettings) -> AlignmentResult:
+def function_alignment(
+    G: nx.Graph, settings: AnalysisSettings, *, live: LiveTies | None = None
+) -> AlignmentResult:
     """Coverage and mean stance per function, and whether business and technology align.
 
     Parameters
@@ -121,6 +124,8 @@ def function_alignment(G: nx.Graph, settings: AnalysisSettings) -> AlignmentResu
         A relationship graph; contacts carry ``function``, ``stance`` and ``senior``.
     settings : AnalysisSettings
         ``stance_values``: what each stance is worth (unknown and unlisted stances are left out).
+    live : sequence of (str, str, float), optional
+        :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
 
     Returns
     -------
@@ -146,15 +151,16 @@ def function_alignment(G: nx.Graph, settings: AnalysisSettings) -> AlignmentResu
         if data["side"] == THEIRS:
             members.setdefault(str(data.get("function", Function.OTHER)), []).append(node)
     functions: dict[str, FunctionStats] = {}
+    live_count: dict[str, int] = {}
+    for _, contact_id, _ in live_ties(G) if live is None else live:
+        live_count[contact_id] = live_count.get(contact_id, 0) + 1
     for name, people in members.items():
         covered = 0
-        live = 0
+        function_ties = 0
         stances: list[float] = []
         for person in people:
-            ties = sum(
-                1 for edge in G[person].values() if edge.get("kind") == TIE and edge.get("live")
-            )
-            live += ties
+            ties = live_count.get(person, 0)
+            function_ties += ties
             covered += 1 if ties else 0
             stance = G.nodes[person].get("stance")
             if stance in settings.stance_values:
@@ -164,7 +170,7 @@ def function_alignment(G: nx.Graph, settings: AnalysisSettings) -> AlignmentResu
             senior=sum(1 for p in people if G.nodes[p].get("senior")),
             covered=covered,
             coverage=covered / len(people) if people else 0.0,
-            live_ties=live,
+            live_ties=function_ties,
             mean_stance=sum(stances) / len(stances) if stances else None,
         )
     business = functions[str(Function.BUSINESS)]

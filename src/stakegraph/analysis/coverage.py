@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import REPORTS_TO, THEIRS, TIE
+from stakegraph.analysis.graph import REPORTS_TO, THEIRS, LiveTies, live_ties
 
 __all__ = ["SeniorCoverage", "covered_contacts", "senior_coverage"]
 
@@ -52,22 +52,23 @@ class SeniorCoverage:
     total_weight: float
 
 
-def covered_contacts(G: nx.Graph) -> set[str]:
-    """Contacts (senior or not) with at least one live tie to our team."""
-    out: set[str] = set()
-    for u, v, data in G.edges(data=True):
-        if data.get("kind") == TIE and data.get("live"):
-            out.add(u if G.nodes[u]["side"] == THEIRS else v)
-    return out
+def covered_contacts(G: nx.Graph, *, live: LiveTies | None = None) -> set[str]:
+    """Contacts (senior or not) with at least one live tie to our team.
+
+    ``live`` is :func:`~stakegraph.analysis.graph.live_ties` of ``G`` when already computed.
+    """
+    return {contact_id for _, contact_id, _ in (live_ties(G) if live is None else live)}
 
 
-def senior_coverage(G: nx.Graph) -> SeniorCoverage:
+def senior_coverage(G: nx.Graph, *, covered: set[str] | None = None) -> SeniorCoverage:
     """Weighted senior coverage and reach of a relationship graph.
 
     Parameters
     ----------
     G : networkx.Graph
         A relationship graph; contacts carry ``senior`` and ``weight``.
+    covered : set of str, optional
+        :func:`covered_contacts` of ``G``, when already computed.
 
     Returns
     -------
@@ -97,7 +98,7 @@ def senior_coverage(G: nx.Graph) -> SeniorCoverage:
     def heaviest_first(ids: set[str]) -> list[str]:
         return sorted(ids, key=lambda n: (-weight[n], n))
 
-    covered_any = covered_contacts(G)
+    covered_any = covered_contacts(G) if covered is None else covered
     covered = {n for n in weight if n in covered_any}
     reached = set(covered)
     for n in weight:

@@ -11,7 +11,7 @@ Every other analysis module reads this graph through the attribute names defined
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
@@ -25,6 +25,7 @@ __all__ = [
     "REPORTS_TO",
     "THEIRS",
     "TIE",
+    "LiveTies",
     "contacts",
     "is_senior",
     "live_strength",
@@ -43,6 +44,9 @@ TIE = "tie"
 """``kind`` of an edge between one of our team and one contact."""
 REPORTS_TO = "reports_to"
 """``kind`` of an edge of the customer's org chart."""
+
+LiveTies = Sequence[tuple[str, str, float]]
+"""Live ties as ``(team id, contact id, strength)``, as :func:`live_ties` returns them."""
 
 
 def is_senior(contact: Contact, settings: AnalysisSettings) -> bool:
@@ -153,24 +157,27 @@ def relationship_graph(
             senior=is_senior(contact, settings),
             weight=seniority_weight(contact, settings),
         )
-    for contact in active:
-        manager = contact.reports_to
-        if manager is not None and manager in G and G.nodes[manager]["side"] == THEIRS:
-            G.add_edge(contact.id, manager, kind=REPORTS_TO, manager=manager)
-    for tie in ties:
-        if tie.team_id not in team_ids or tie.contact_id not in G:
-            continue
-        if G.nodes[tie.contact_id]["side"] != THEIRS:
-            continue
-        G.add_edge(
+    theirs = {c.id for c in active}
+    G.add_edges_from(
+        (c.id, c.reports_to, {"kind": REPORTS_TO, "manager": c.reports_to})
+        for c in active
+        if c.reports_to is not None and c.reports_to in theirs
+    )
+    G.add_edges_from(
+        (
             tie.team_id,
             tie.contact_id,
-            kind=TIE,
-            strength=tie.strength,
-            live=tie.live,
-            interactions=tie.interactions,
-            last_at=tie.last_at,
+            {
+                "kind": TIE,
+                "strength": tie.strength,
+                "live": tie.live,
+                "interactions": tie.interactions,
+                "last_at": tie.last_at,
+            },
         )
+        for tie in ties
+        if tie.team_id in team_ids and tie.contact_id in theirs
+    )
     return G
 
 
@@ -190,21 +197,27 @@ def senior_staff(G: nx.Graph) -> list[str]:
 
 
 def live_ties(G: nx.Graph) -> list[tuple[str, str, float]]:
-    """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids."""
+    """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids.
+
+    Walks the adjacency of our (few) team members rather than every edge: an account has
+    thousands of ties but a couple of dozen of us.
+    """
     out: list[tuple[str, str, float]] = []
-    for u, v, data in G.edges(data=True):
-        if data["kind"] != TIE or not data["live"]:
-            continue
-        team_id, contact_id = (u, v) if G.nodes[u]["side"] == OURS else (v, u)
-        out.append((team_id, contact_id, float(data["strength"])))
+    for team_id in team(G):
+        for contact_id, data in G.adj[team_id].items():
+            if data["kind"] == TIE and data["live"]:
+                out.append((team_id, contact_id, float(data["strength"])))
     out.sort()
     return out
 
 
-def live_strength(G: nx.Graph) -> dict[str, float]:
-    """Each person's summed live tie strength (people without a live tie are left out)."""
+def live_strength(G: nx.Graph, live: LiveTies | None = None) -> dict[str, float]:
+    """Each person's summed live tie strength (people without a live tie are left out).
+
+    ``live`` is :func:`live_ties` of ``G`` when the caller has it already.
+    """
     held: dict[str, float] = {}
-    for team_id, contact_id, strength in live_ties(G):
+    for team_id, contact_id, strength in live_ties(G) if live is None else live:
         held[team_id] = held.get(team_id, 0.0) + strength
         held[contact_id] = held.get(contact_id, 0.0) + strength
     return held

@@ -18,8 +18,16 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.coverage import SeniorCoverage, senior_coverage
-from stakegraph.analysis.graph import OURS, THEIRS, TIE, live_strength, live_ties, senior_staff
+from stakegraph.analysis.coverage import SeniorCoverage, covered_contacts, senior_coverage
+from stakegraph.analysis.graph import (
+    OURS,
+    THEIRS,
+    TIE,
+    LiveTies,
+    live_strength,
+    live_ties,
+    senior_staff,
+)
 from stakegraph.analysis.threads import Threads, threads
 from stakegraph.errors import ValidationFailed
 
@@ -71,28 +79,35 @@ class PersonLoss:
     reasons: list[str]
 
 
-def _coverage_after(G: nx.Graph, person: str, coverage: SeniorCoverage) -> float:
+def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage) -> dict[str, float]:
+    # For each of ours: the weight of the covered senior contacts whose only live tie is them.
+    lost: dict[str, float] = {}
+    for contact in coverage.covered:
+        ours = [t for t, edge in G.adj[contact].items() if edge["kind"] == TIE and edge["live"]]
+        if len(ours) == 1:
+            lost[ours[0]] = lost.get(ours[0], 0.0) + float(G.nodes[contact]["weight"])
+    return lost
+
+
+def _coverage_after(
+    G: nx.Graph,
+    person: str,
+    coverage: SeniorCoverage,
+    only_tie: dict[str, float],
+    covered: set[str],
+) -> float:
     data = G.nodes[person]
     if data["side"] == THEIRS:
         if not data["senior"]:
             return coverage.senior
         w = float(data["weight"])
-        covered_w = coverage.covered_weight - (w if person in coverage.covered else 0.0)
+        covered_w = coverage.covered_weight - (w if person in covered else 0.0)
         total_w = coverage.total_weight - w
         return covered_w / total_w if total_w > _EPSILON else 0.0
     # One of ours: the senior contacts only they have a live tie with become uncovered.
-    lost = 0.0
-    for contact in coverage.covered:
-        others = [
-            t
-            for t, edge in G[contact].items()
-            if edge.get("kind") == TIE and edge.get("live") and t != person
-        ]
-        if not others:
-            lost += float(G.nodes[contact]["weight"])
     if coverage.total_weight <= _EPSILON:
         return 0.0
-    return (coverage.covered_weight - lost) / coverage.total_weight
+    return (coverage.covered_weight - only_tie.get(person, 0.0)) / coverage.total_weight
 
 
 def key_people(
@@ -101,6 +116,7 @@ def key_people(
     senior_threads: Threads | None = None,
     coverage: SeniorCoverage | None = None,
     spof_strength_share: float = 0.5,
+    live: LiveTies | None = None,
 ) -> list[PersonLoss]:
     """The loss of every person with a live tie, single points of failure first.
 
@@ -114,6 +130,8 @@ def key_people(
         ``senior_coverage(G)``, when already computed.
     spof_strength_share : float
         Share of all live tie strength from which one person is a single point of failure.
+    live : sequence of (str, str, float), optional
+        :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
 
     Returns
     -------
@@ -141,18 +159,22 @@ def key_people(
     """
     if not 0.0 <= spof_strength_share <= 1.0:
         raise ValidationFailed("spof_strength_share must be within 0..1")
+    if live is None:
+        live = live_ties(G)
     if senior_threads is None:
-        senior_threads = threads(G, senior_staff(G))
+        senior_threads = threads(G, senior_staff(G), live=live)
     if coverage is None:
-        coverage = senior_coverage(G)
-    held = live_strength(G)
-    total = sum(strength for _, _, strength in live_ties(G))
+        coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
+    held = live_strength(G, live)
+    total = sum(strength for _, _, strength in live)
     essential = set(senior_threads.essential)
+    only_tie = _only_tie_weights(G, coverage)
+    covered = set(coverage.covered)
     out: list[PersonLoss] = []
     for person in sorted(held):
         side = G.nodes[person]["side"]
         thread_loss = 1 if person in essential else 0
-        after = _coverage_after(G, person, coverage)
+        after = _coverage_after(G, person, coverage, only_tie, covered)
         coverage_loss = max(0.0, coverage.senior - after)
         share = held[person] / total if total > 0 else 0.0
         reasons: list[str] = []

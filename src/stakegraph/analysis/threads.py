@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, THEIRS, TIE, live_strength
+from stakegraph.analysis.graph import OURS, THEIRS, LiveTies, live_strength, live_ties
 from stakegraph.errors import ValidationFailed
 
 __all__ = [
@@ -60,21 +60,24 @@ class Threads:
     essential: list[str]
 
 
-def live_bipartite(G: nx.Graph, contacts: Collection[str] | None = None) -> nx.Graph:
+def live_bipartite(
+    G: nx.Graph,
+    contacts: Collection[str] | None = None,
+    *,
+    live: LiveTies | None = None,
+) -> nx.Graph:
     """The live ties between our team and ``contacts`` (default: every contact), as a graph.
 
     Nodes (only people with at least one such tie) and edges are added in sorted order and keep
-    their ``side`` attribute.
+    their ``side`` attribute. ``live`` is :func:`~stakegraph.analysis.graph.live_ties` of ``G``
+    when the caller has it already.
     """
     keep = None if contacts is None else set(contacts)
-    edges: list[tuple[str, str]] = []
-    for u, v, data in G.edges(data=True):
-        if data.get("kind") != TIE or not data.get("live"):
-            continue
-        team_id, contact_id = (u, v) if G.nodes[u]["side"] == OURS else (v, u)
-        if keep is None or contact_id in keep:
-            edges.append((team_id, contact_id))
-    edges.sort()
+    edges = [
+        (team_id, contact_id)
+        for team_id, contact_id, _ in (live_ties(G) if live is None else live)
+        if keep is None or contact_id in keep
+    ]
     B = nx.Graph()
     for node in sorted({n for edge in edges for n in edge}):
         B.add_node(node, side=G.nodes[node]["side"])
@@ -244,7 +247,13 @@ def essential_people(B: nx.Graph, matching: Mapping[str, str], top: Iterable[str
     }
 
 
-def threads(G: nx.Graph, contacts: Collection[str] | None = None) -> Threads:
+def threads(
+    G: nx.Graph,
+    contacts: Collection[str] | None = None,
+    *,
+    held: Mapping[str, float] | None = None,
+    live: LiveTies | None = None,
+) -> Threads:
     """Maximum matching of live ties between our team and ``contacts``, with its cover.
 
     Parameters
@@ -253,6 +262,11 @@ def threads(G: nx.Graph, contacts: Collection[str] | None = None) -> Threads:
         A relationship graph (:func:`~stakegraph.analysis.graph.relationship_graph`).
     contacts : collection of str, optional
         The contacts to match against (the senior staff, say); default every contact.
+    held : mapping, optional
+        :func:`~stakegraph.analysis.graph.live_strength` of ``G``, when already computed (it
+        breaks ties between equally small covers).
+    live : sequence of (str, str, float), optional
+        :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
 
     Returns
     -------
@@ -271,13 +285,14 @@ def threads(G: nx.Graph, contacts: Collection[str] | None = None) -> Threads:
     >>> t.count, t.cover, t.essential
     (1, ['sandra'], ['sandra'])
     """
-    B = live_bipartite(G, contacts)
+    B = live_bipartite(G, contacts, live=live)
     ours = {n for n, side in B.nodes(data="side") if side == OURS}
     theirs = {n for n, side in B.nodes(data="side") if side == THEIRS}
     matching = hopcroft_karp(B, ours)
     from_ours = koenig_cover(B, matching, ours)
     from_theirs = koenig_cover(B, matching, theirs)
-    held = live_strength(G)
+    if held is None:
+        held = live_strength(G, live)
     cover: set[str] = set()
     for piece in nx.connected_components(B):
         # Option 0 leans to the customer's side, option 1 to ours (see the module docstring).

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from stakegraph.errors import ValidationFailed
 from stakegraph.model import AccountSnapshot, Direction, Interaction, InteractionKind, to_utc
+from stakegraph.model.snapshot import TIE_REFERENCE
 from stakegraph.settings import AnalysisSettings
 
 __all__ = ["TieStrength", "counts_toward_ties", "interaction_weight", "tie_strengths"]
@@ -160,6 +161,13 @@ def _from_aggregates(
     snapshot: AccountSnapshot, settings: AnalysisSettings
 ) -> dict[tuple[str, str], TieStrength]:
     as_of = to_utc(snapshot.as_of)
+    factor = 0.5 ** (
+        (as_of - TIE_REFERENCE).total_seconds() / _SECONDS_PER_DAY / settings.half_life_days
+    )
+    weights = dict(settings.kind_weights)
+    weights["email_unanswered"] = (
+        weights.get("email", 0.0) if settings.count_unanswered_outbound_email else 0.0
+    )
     strength: dict[tuple[str, str], float] = {}
     count: dict[tuple[str, str], int] = {}
     last: dict[tuple[str, str], datetime] = {}
@@ -176,11 +184,11 @@ def _from_aggregates(
                 f"after the as-of time {as_of.isoformat()}: read the full interactions instead"
             )
         pair = (aggregate.team_id, aggregate.contact_id)
-        value = aggregate.strength(
-            as_of,
-            settings.kind_weights,
-            count_unanswered=settings.count_unanswered_outbound_email,
-        )
+        # TieAggregate.strength, with the decay factor (the same for every pair) taken once.
+        value = 0.0
+        for kind, mass in aggregate.kind_mass.items():
+            value += weights.get(kind, 0.0) * mass
+        value *= factor
         strength[pair] = strength.get(pair, 0.0) + value
         count[pair] = count.get(pair, 0) + aggregate.count
         at = to_utc(aggregate.last_at)

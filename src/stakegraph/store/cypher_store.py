@@ -384,8 +384,8 @@ class CypherStore(GraphStore):
         total = int(recent_rows[0]["total"]) if recent_rows else 0
         if not full:
             ties = [
-                records.tie_from_row(r)
-                for r in self._run("get_account_ties", {"account_id": account_id})
+                records.tie_from_line(str(r["line"]))
+                for r in self._run("get_account_tie_lines", {"account_id": account_id})
             ]
             if all(
                 t.last_at <= as_of and abs(t.half_life_days - self.half_life_days) < 1e-9
