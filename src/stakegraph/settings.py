@@ -109,6 +109,9 @@ class Settings(BaseSettings):
         default=300.0, gt=0, description="A cached report of 'now' is recomputed after this."
     )
     report_workers: int = Field(default=4, ge=1, description="Threads computing reports.")
+    warm_reports_on_start: bool = Field(
+        default=True, description="Compute every account's report in the background at start-up."
+    )
     portfolio_timeout_s: float = Field(
         default=300.0, gt=0, description="Bound on a portfolio computed by the service."
     )
