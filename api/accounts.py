@@ -71,12 +71,20 @@ async def portfolio(
     rows = await _summaries(accounts, reports)
     if level is not None:
         rows = [r for r in rows if r.risk_level == level]
+    # The same orders as `stakegraph portfolio` (stakegraph.analysis.portfolio.rank_portfolio).
     if sort == "name":
         rows.sort(key=lambda r: (r.name.lower(), r.id))
     elif sort == "risk":
-        rows.sort(key=lambda r: (-(r.risk_score or -1.0), r.name.lower(), r.id))
+        rows.sort(key=lambda r: (-(r.risk_score or -1.0), -(r.value_at_risk or 0.0), r.id))
     else:
-        rows.sort(key=lambda r: (-(r.value_at_risk or -1.0), r.name.lower(), r.id))
+        rows.sort(
+            key=lambda r: (
+                r.value_at_risk is None,
+                -(r.value_at_risk or 0.0),
+                -(r.risk_score or -1.0),
+                r.id,
+            )
+        )
     total = len(rows)
     return rows[offset : None if limit is None else offset + limit], total
 

@@ -7,6 +7,7 @@ through the API are announced on ``app.state.events`` (:class:`api.events.WriteE
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -23,7 +24,7 @@ from stakegraph.settings import Settings, get_settings
 from stakegraph.store import open_store
 from stakegraph.store.base import GraphStore
 
-from . import accounts, alerts, ops, pages, writes
+from . import accounts, alerts, imports, ops, pages, writes
 from .auth import KeyRing, is_loopback
 from .errors import install_error_handlers
 from .events import WriteEvents
@@ -38,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ops.router,
     accounts.router,
     writes.router,
+    imports.router,
     alerts.router,
     pages.router,
 )
@@ -84,6 +86,16 @@ def check_exposure(settings: Settings, store: GraphStore, *, warn: bool = True) 
         "`stakegraph keys create --scope read` (or bind to 127.0.0.1)",
         details={"host": settings.host},
     )
+
+
+async def _warm_reports(store: GraphStore, reports: ReportService) -> None:
+    """Fill the report cache so that the first portfolio page is quick."""
+    try:
+        accounts = await run_in_threadpool(store.list_accounts)
+        await reports.many([a.id for a in accounts])
+        log.info("report cache warmed: %d accounts", len(accounts))
+    except StakegraphError as error:
+        log.warning("warming the report cache stopped: %s", error.message)
 
 
 def _document_errors(app: FastAPI) -> None:
@@ -171,12 +183,20 @@ def create_app(
             events = WriteEvents()
             events.subscribe(reports.on_write)
             app.state.events = events
+            warming = (
+                asyncio.create_task(_warm_reports(opened, reports), name="warm-reports")
+                if settings.warm_reports_on_start
+                else None
+            )
+            app.state.warming = warming
             async with AsyncExitStack() as stack:
                 for hook in (*LIFESPAN_HOOKS, *lifespan_hooks):
                     await stack.enter_async_context(hook(app))
                 try:
                     yield
                 finally:
+                    if warming is not None:
+                        warming.cancel()
                     reports.close()
         finally:
             if own_store:

@@ -10,12 +10,14 @@ is reported with its location, field and reason; it never stops the rest.
 Sections are written in dependency order (accounts, team, contacts, interactions): before a batch
 of one section is written, the pending batches of the sections it depends on are written first.
 A contact whose manager has not been seen yet waits until the manager arrives or the
-interactions start; memory stays bounded by the batch size plus the ids seen.
+interactions start; memory stays bounded by the batch size plus the ids seen. A batch of
+interactions is written by a background thread while the next one is read and validated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -157,6 +159,12 @@ class _Pipeline:
         self.known: dict[str, set[str]] = {s: set() for s in ("accounts", "team", "contacts")}
         # Managers of the contacts accepted by this import, for cycle checks.
         self.manager_of: dict[str, str | None] = {}
+        # One batch of interactions at a time is written by a background thread while this one
+        # reads and validates the next: the database and this process work at once. Every other
+        # use of the store first waits for that write (_settle), so the store is never used by
+        # two threads at the same time.
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: tuple[Future[UpsertResult], list[Interaction], int] | None = None
 
     def reject(
         self,
@@ -218,11 +226,36 @@ class _Pipeline:
             self.flush(section)
         if self.deferred:
             self._write_contacts([], final=True)
+        self._settle()
         return self.report
+
+    def close(self) -> None:
+        """Wait for a write still in flight (also when the import is abandoned by an error)."""
+        try:
+            if self._writing is not None:
+                self._writing[0].exception()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+
+    def _settle(self) -> None:
+        """Wait for the interactions being written in the background, and count what they did."""
+        if self._writing is None:
+            return
+        future, accepted, n = self._writing
+        self._writing = None
+        result = future.result()  # the write's own error, if it failed, surfaces here
+        self.report.counts["interactions"].add(result)
+        changed = set(result.created + result.updated)
+        self.report.touched_accounts.update(i.account_id for i in accepted if i.id in changed)
+        self._progress("interactions", n)
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
         wanted = sorted(set(ids) - self.known[section])
-        found = self.store.existing_ids(_LABELS[section], wanted) if wanted else set()
+        found: set[str] = set()
+        if wanted:
+            self._settle()
+            found = self.store.existing_ids(_LABELS[section], wanted)
         return (set(ids) & self.known[section]) | found
 
     def _progress(self, section: str, n: int) -> None:
@@ -230,6 +263,7 @@ class _Pipeline:
             self.on_progress(section, n)
 
     def _write_accounts(self, batch: Sequence[tuple[Account, str]]) -> None:
+        self._settle()
         accounts = [a for a, _ in batch]
         result = self.store.upsert_accounts(accounts, dry_run=self.dry_run)
         self.report.counts["accounts"].add(result)
@@ -238,6 +272,7 @@ class _Pipeline:
         self._progress("accounts", len(batch))
 
     def _write_team(self, batch: Sequence[tuple[TeamMember, str]]) -> None:
+        self._settle()
         members = [m for m, _ in batch]
         result = self.store.upsert_team(members, dry_run=self.dry_run)
         self.report.counts["team"].add(result)
@@ -249,6 +284,7 @@ class _Pipeline:
         self.deferred = []
         if not candidates:
             return
+        self._settle()
         accounts = self._exists("accounts", {c.account_id for c, _ in candidates})
         in_batch = {c.id for c, _ in candidates if c.account_id in accounts}
         managers = {c.reports_to for c, _ in candidates if c.reports_to}
@@ -394,11 +430,11 @@ class _Pipeline:
             accepted.append(interaction)
         if not accepted:
             return
-        result = self.store.upsert_interactions(accepted, dry_run=self.dry_run)
-        self.report.counts["interactions"].add(result)
-        changed = set(result.created + result.updated)
-        self.report.touched_accounts.update(i.account_id for i in accepted if i.id in changed)
-        self._progress("interactions", len(batch))
+        self._settle()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        future = self._writer.submit(self.store.upsert_interactions, accepted, dry_run=self.dry_run)
+        self._writing = (future, accepted, len(batch))
 
 
 def ingest(
@@ -439,6 +475,9 @@ def ingest(
         batch_size=max(1, batch_size),
         on_progress=on_progress,
     )
-    for item in records:
-        pipeline.add(item)
-    return pipeline.finish()
+    try:
+        for item in records:
+            pipeline.add(item)
+        return pipeline.finish()
+    finally:
+        pipeline.close()

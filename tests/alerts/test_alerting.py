@@ -232,7 +232,7 @@ def test_risk_turning_high_is_raised_once_and_ends_on_recovery(
     first = scan(store, one_worker, now=now)
     (alert,) = [a for a in first.raised if a.kind is AlertKind.RISK_HIGH]
     assert alert.risk_after is not None and alert.risk_after.score == 60.0
-    assert alert.reasons[0] == "1 senior thread(s) (30 points)"
+    assert alert.reasons[0] == "a single senior thread (30 points)"
     assert scan(store, one_worker, now=now).raised == []
     store.upsert_team([TeamMember(id="boss", name="Bo Exec", role="executive")])
     store.upsert_interactions(

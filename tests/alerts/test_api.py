@@ -15,8 +15,8 @@ from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
 from tests.api import data
 from tests.api.conftest import Service, make_keys, serve
+from tests.factories import WEBHOOK_SECRET as SECRET
 
-from .factories import SECRET
 from .receiver import Receiver
 
 pytestmark = pytest.mark.api

@@ -32,6 +32,7 @@ def fuzzed_service(falkor_data_dir: Path) -> Iterator[Service]:
         graph_name=f"fuzz_{uuid.uuid4().hex[:10]}",
         max_body_bytes=256 * 1024,
         report_timeout_s=30.0,
+        warm_reports_on_start=False,
     )
     store = open_store(cfg)
     data.load(store)

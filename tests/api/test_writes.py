@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from stakegraph.store import GraphStore
+
+from . import data
 from .conftest import Service
 
 pytestmark = pytest.mark.api
@@ -200,3 +205,36 @@ def test_delete_drops_the_cached_report(open_service: Service) -> None:
         assert http.get("/v1/accounts/hostile/coverage").status_code == 200
         http.delete("/v1/accounts/hostile")
         assert http.get("/v1/accounts/hostile/coverage").status_code == 404
+
+
+def test_the_cache_is_warmed_at_start_up(
+    start_service: Callable[..., Service], store: GraphStore
+) -> None:
+    data.load(store)
+    service = start_service(warm_reports_on_start=True)
+    deadline = time.monotonic() + 30
+    while not service.app.state.warming.done():
+        assert time.monotonic() < deadline, "the cache was not warmed within 30 s"
+        time.sleep(0.05)
+    assert _cache(service, "miss") == len(data.accounts())
+    misses, hits = _cache(service, "miss"), _cache(service, "hit")
+    with service.client() as http:
+        assert http.get("/v1/accounts").json()["total"] == len(data.accounts())
+    assert _cache(service, "miss") == misses
+    assert _cache(service, "hit") == hits + len(data.accounts())
+
+
+def test_the_cache_is_bounded_by_weight(
+    start_service: Callable[..., Service], store: GraphStore
+) -> None:
+    """A cache with room for about one small account keeps the most recent one only."""
+    data.load(store)
+    service = start_service(report_cache_max_weight=20)
+    with service.client() as http:
+        http.get("/v1/accounts/acme/coverage")
+        misses = _cache(service, "miss")
+        http.get("/v1/accounts/acme/coverage")
+        assert _cache(service, "miss") == misses  # kept
+        http.get("/v1/accounts/globex/coverage")  # pushes acme out
+        http.get("/v1/accounts/acme/coverage")
+        assert _cache(service, "miss") == misses + 2

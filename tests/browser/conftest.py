@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+BIG_CONTACTS = 150
+BIG_TEAM = 10
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -59,6 +61,7 @@ def site(falkor_data_dir: Path) -> Iterator[Service]:
     )
     store = open_store(settings)
     data.load(store)
+    data.big_account(store, "big", BIG_CONTACTS, team_n=BIG_TEAM, per_contact=2)
     ingest(
         store,
         demo_ingest_records(seed=DEMO_SEED, now=None, accounts=DEMO_ACCOUNTS),

@@ -383,7 +383,9 @@ def _options(physics: bool) -> dict[str, Any]:
     return {
         "autoResize": True,
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}},
+        "nodes": {
+            "font": {"size": 18, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}
+        },
         "edges": {"smooth": False},
         "physics": {
             "enabled": physics,

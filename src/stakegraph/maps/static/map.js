@@ -26,8 +26,18 @@
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
     network.once("afterDrawing", function () {
       container.setAttribute("data-drawn", "true");
+      if (!data.options.physics.enabled) container.setAttribute("data-settled", "true");
     });
-    if (!data.options.physics.enabled) network.fit();
+    if (data.options.physics.enabled) {
+      // Settle once, then hold still: a map that keeps drifting is hard to read.
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        network.fit();
+        container.setAttribute("data-settled", "true");
+      });
+    } else {
+      network.fit();
+    }
     network.on("selectNode", function (params) {
       if (panel) showDetails(panel, nodes.get(params.nodes[0]));
     });

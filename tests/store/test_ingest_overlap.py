@@ -1,0 +1,108 @@
+"""The ingest pipeline writes interactions in the background: never two store calls at once,
+errors surface, nothing is still being written when ``ingest`` returns or raises."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from stakegraph.errors import StoreError
+from stakegraph.ingest import Record, Reject, ingest
+from stakegraph.store import GraphStore
+
+from . import sample
+
+pytestmark = pytest.mark.store
+
+
+class Watched:
+    """A store proxy that fails a test when two threads use the store at the same time."""
+
+    def __init__(self, store: GraphStore, *, slow_writes_s: float = 0.0) -> None:
+        self._store = store
+        self._busy = threading.Lock()
+        self.slow_writes_s = slow_writes_s
+        self.overlaps = 0
+        self.threads: set[str] = set()
+        self.fail_writes = False
+        self.writes_done = 0
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._store, name)
+        if not callable(target):
+            return target
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not self._busy.acquire(blocking=False):
+                self.overlaps += 1
+                self._busy.acquire()
+            try:
+                self.threads.add(threading.current_thread().name)
+                if name == "upsert_interactions":
+                    time.sleep(self.slow_writes_s)  # a slow database: the reader runs ahead
+                    if self.fail_writes:
+                        raise StoreError("the database refused the batch")
+                result = target(*args, **kwargs)
+                if name == "upsert_interactions":
+                    self.writes_done += 1
+                return result
+            finally:
+                self._busy.release()
+
+        return call
+
+
+def _records(n: int) -> Iterator[Record | Reject]:
+    for account in sample.accounts():
+        yield "accounts", account.model_dump(mode="json"), "a"
+    for member in sample.team():
+        yield "team", member.model_dump(mode="json"), "t"
+    for contact in sample.contacts():
+        yield "contacts", contact.model_dump(mode="json"), "c"
+    for k in range(n):
+        at = sample.T0 + timedelta(hours=k)
+        yield "interactions", {
+            "id": f"i{k}", "account_id": "northwind", "kind": "call",
+            "occurred_at": at.isoformat(), "team_ids": ["t-alex"],
+            "contact_ids": ["c-ian" if k % 2 else "c-sandra"],
+        }, f"interactions[{k}]"  # fmt: skip
+
+
+def test_writes_run_in_the_background_one_store_call_at_a_time(store: GraphStore) -> None:
+    watched = Watched(store, slow_writes_s=0.02)
+    report = ingest(watched, _records(95), source="t", batch_size=10)  # type: ignore[arg-type]
+    assert report.ok and report.counts["interactions"].created == 95
+    assert watched.overlaps == 0
+    assert any(name.startswith("ingest-writer") for name in watched.threads)
+    snap = store.account_snapshot("northwind", sample.T0 + timedelta(days=30))
+    assert snap.ties is not None
+    assert {(t.team_id, t.contact_id): t.count for t in snap.ties} == {
+        ("t-alex", "c-ian"): 47, ("t-alex", "c-sandra"): 48,
+    }  # fmt: skip
+
+
+def test_a_failed_write_stops_the_import_with_its_error(store: GraphStore) -> None:
+    watched = Watched(store)
+    watched.fail_writes = True
+    with pytest.raises(StoreError, match="refused the batch"):
+        ingest(watched, _records(50), source="t", batch_size=10)  # type: ignore[arg-type]
+    assert store.counts()["interactions"] == 0
+
+
+def test_nothing_is_written_after_ingest_raises(store: GraphStore) -> None:
+    watched = Watched(store, slow_writes_s=0.2)
+
+    def broken() -> Iterator[Record | Reject]:
+        yield from _records(20)
+        raise RuntimeError("the source broke")
+
+    with pytest.raises(RuntimeError, match="the source broke"):
+        ingest(watched, broken(), source="t", batch_size=10)  # type: ignore[arg-type]
+    # Both full batches were written, the second one while the source was still read (each
+    # write takes 0.2 s); the import raised only once that write was over.
+    assert watched.writes_done == 2 and store.counts()["interactions"] == 20
