@@ -24,6 +24,11 @@ TABLE: list[tuple[str | None, Seniority, Function]] = [
     ("Sr. Director, IT", S.DIRECTOR, F.TECHNOLOGY),
     ("Mgr", S.MANAGER, F.OTHER),
     ("Software Engineer", S.INDIVIDUAL, F.TECHNOLOGY),
+    # Operations of a technical area are technical; operations alone are the business's.
+    ("Director of IT Operations", S.DIRECTOR, F.TECHNOLOGY),
+    ("Network Operations Lead", S.MANAGER, F.TECHNOLOGY),
+    ("VP Operations", S.VP, F.BUSINESS),
+    ("Director, IT Procurement", S.DIRECTOR, F.BUSINESS),
     # real: Enron custodian ranks and titles
     ("N/A", S.UNKNOWN, F.OTHER),
     ("Employee", S.INDIVIDUAL, F.OTHER),
