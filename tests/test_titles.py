@@ -86,6 +86,10 @@ def test_department_decides_function_when_title_is_silent() -> None:
     assert infer_function("Director", "Information Technology") is F.TECHNOLOGY
     assert infer_function("Vice President", "Finance") is F.BUSINESS
     assert infer_function("N/A", "Legal Department") is F.BUSINESS
+    # Lazega's law firm: both practices are business; "Corporate IT" is still IT.
+    assert infer_function("Partner", "Corporate") is F.BUSINESS
+    assert infer_function("Associate", "Litigation") is F.BUSINESS
+    assert infer_function("Director, Corporate IT") is F.TECHNOLOGY
 
 
 def test_placeholder_title_is_unknown_not_individual() -> None:

@@ -192,6 +192,7 @@ _BUSINESS_WORDS = (
     "attorney",
     "paralegal",
     "litigation",
+    "corporate",
     "tax",
     "treasury",
     "cash",
