@@ -9,7 +9,7 @@ The PATCH's own answer time is shown beside it (the alert is raised before the P
 
 ``scan``: the 1,000-account / 100,000-contact / 1,000,000-interaction bundle of
 ``bench/bench_import.py`` (same generator, same seed) is imported with ``stakegraph import``
-into a fresh data directory (or reused with ``--data-dir``), then ``stakegraph.alerts.scan`` runs
+into a fresh data directory (or reused with ``--data-dir``, its alerts deleted first), then ``stakegraph.alerts.scan`` runs
 twice: the first scan raises every episode (the data ends in 2026, so most accounts are silent),
 the second finds them all open and raises nothing. Both times are printed::
 
@@ -209,6 +209,11 @@ def scan_benchmark(args: argparse.Namespace) -> None:
     settings = get_settings(data_dir=data_dir, graph_url="", graph_name="bench")
     store = open_store(settings)
     try:
+        if args.data_dir is not None:
+            from stakegraph.store.falkor import FalkorStore
+
+            assert isinstance(store, FalkorStore)
+            store._graph.query((HERE / "delete_alerts.cypher").read_text())
         accounts = store.counts()["accounts"]
         print(f"{accounts:,} accounts; {settings.workers or os.cpu_count()} worker process(es)")
         for label in ("first scan (raises every episode)", "second scan (all open)"):

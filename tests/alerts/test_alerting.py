@@ -241,3 +241,17 @@ def test_risk_turning_high_is_raised_once_and_ends_on_recovery(
     )  # fmt: skip
     recovered = scan(store, one_worker, now=now + timedelta(minutes=1))
     assert "acme|risk_high" in recovered.resolved
+
+
+@pytest.mark.slow
+def test_a_scan_in_worker_processes_decides_the_same(settings: Settings, store: GraphStore) -> None:
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    _account(store, start)
+    # Never talked to: not dark (no silence to measure), but nobody known there is high risk.
+    store.upsert_accounts([Account(id="quiet", name="Quiet Ltd")])
+    result = scan(store, settings.model_copy(update={"workers": 2}), now=start + timedelta(days=40))
+    assert sorted((a.kind.value, a.account_id) for a in result.raised) == [
+        ("going_dark", "acme"),
+        ("risk_high", "quiet"),
+    ]
+    assert result.accounts == 2 and result.failures == {}
