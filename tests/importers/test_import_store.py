@@ -43,7 +43,7 @@ def test_salesforce_round_trip_and_reimport(store: GraphStore, fixtures: Path) -
     assert _counts(first) == {
         "accounts": (2, 0, 0, 1),
         "team": (2, 0, 0, 0),
-        "contacts": (4, 0, 0, 3),
+        "contacts": (5, 0, 0, 3),
         "interactions": (3, 0, 0, 1),
     }
     sandra = store.get_contact(salesforce_id("003A000004SaNdR") or "")
@@ -56,7 +56,7 @@ def test_salesforce_round_trip_and_reimport(store: GraphStore, fixtures: Path) -
     assert _counts(again) == {
         "accounts": (0, 0, 2, 1),
         "team": (0, 0, 2, 0),
-        "contacts": (0, 0, 4, 3),
+        "contacts": (0, 0, 5, 3),
         "interactions": (0, 0, 3, 1),
     }
 
@@ -159,7 +159,7 @@ def test_cli_rejects_file_and_dry_run(
         ("Task.csv", "line 6"),
     }
     assert all(r["reason"] for r in lines)
-    assert store.counts()["contacts"] == 4
+    assert store.counts()["contacts"] == 5
 
     mail = runner.invoke(app, ["import", "mail", str(fixtures / "mail" / "budget.eml")], env=env)
     assert mail.exit_code == 0, mail.output
