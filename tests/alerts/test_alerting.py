@@ -255,3 +255,42 @@ def test_a_scan_in_worker_processes_decides_the_same(settings: Settings, store: 
         ("risk_high", "quiet"),
     ]
     assert result.accounts == 2 and result.failures == {}
+
+
+def test_the_alerts_commands(settings: Settings, store: GraphStore, receiver: Receiver) -> None:
+    runner = CliRunner()
+    env = _env(settings)
+    now = datetime.now(UTC)
+    _account(store, now)
+    store.upsert_contacts(
+        [
+            Contact(id="cfo", account_id="acme", name="Carla", title="CFO"),
+            Contact(id="ceo", account_id="acme", name="Cesar", title="CEO"),
+        ]
+    )  # coverage 1/3: 30 + 20 + 0 + 10 = 60, high
+    hook = runner.invoke(app, ["webhooks", "add", receiver.url, "--format", "slack"], env=env)
+    assert hook.exit_code == 0, hook.output
+    hook_id = hook.stdout.strip().splitlines()[0]
+    assert "secret: whsec_" in hook.output
+    scanned = runner.invoke(app, ["scan"], env=env)
+    assert scanned.exit_code == 0, scanned.output
+    assert "Scanned 1 account(s)" in scanned.output
+    (alert,) = store.list_alerts()
+    shown = runner.invoke(app, ["alerts", "show", alert.id], env=env)
+    assert shown.exit_code == 0 and "Risk at Acme is high" in shown.output
+    listed = runner.invoke(app, ["webhooks", "list", "--json"], env=env)
+    assert [w["id"] for w in json.loads(listed.output)] == [hook_id]
+    assert "secret" not in json.loads(listed.output)[0]
+    delivered = runner.invoke(app, ["deliver"], env=env)
+    assert delivered.exit_code == 0 and "1 delivered" in delivered.output
+    (request,) = receiver.wait_for(1)
+    assert set(json.loads(request.body)) == {"text", "blocks"}
+    history = runner.invoke(app, ["webhooks", "deliveries", hook_id, "--json"], env=env)
+    assert json.loads(history.output)[0]["status"] == "delivered"
+    acked = runner.invoke(app, ["alerts", "ack", alert.id], env=env)
+    assert acked.exit_code == 0
+    assert json.loads(runner.invoke(app, ["alerts", "--open", "--json"], env=env).output) == []
+    missing = runner.invoke(app, ["alerts", "show", "nope"], env=env)
+    assert missing.exit_code != 0
+    removed = runner.invoke(app, ["webhooks", "remove", hook_id], env=env)
+    assert removed.exit_code == 0 and store.webhooks() == []
