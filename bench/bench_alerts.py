@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -176,6 +177,10 @@ def latency(args: argparse.Namespace) -> None:
     finally:
         service.terminate()
         service.wait(timeout=30)
+        from stakegraph.store.embedded import EmbeddedServer
+
+        EmbeddedServer(data_dir).stop()  # the service leaves it running for other clients
+        shutil.rmtree(work, ignore_errors=True)
     print(f"{len(arrivals)} promotions, PATCH sent -> webhook arrived:")
     print(
         f"  p50 {statistics.median(arrivals):.1f} ms   p99 {_percentile(arrivals, 0.99):.1f} ms"
