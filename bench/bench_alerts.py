@@ -11,7 +11,8 @@ The PATCH's own answer time is shown beside it (the alert is raised before the P
 ``bench/bench_import.py`` (same generator, same seed) is imported with ``stakegraph import``
 into a fresh data directory (or reused with ``--data-dir``, its alerts deleted first), then
 ``stakegraph.alerts.scan`` runs twice: the first scan raises every episode (the data ends in
-2026, so most accounts are silent), the second finds them all open and raises nothing. Both times are printed::
+2026, so most accounts are silent), the second finds them all open and raises nothing. Both
+times are printed::
 
     .venv/bin/python bench/bench_alerts.py latency [--changes 100]
     .venv/bin/python bench/bench_alerts.py scan [--scale 1.0] [--data-dir DIR]
