@@ -294,3 +294,28 @@ def test_the_alerts_commands(settings: Settings, store: GraphStore, receiver: Re
     assert missing.exit_code != 0
     removed = runner.invoke(app, ["webhooks", "remove", hook_id], env=env)
     assert removed.exit_code == 0 and store.webhooks() == []
+
+
+def test_a_sponsor_moving_to_another_tracked_account(settings: Settings, store: GraphStore) -> None:
+    """Sandra leaves Acme for Globex: Acme loses its thread, Globex gains someone who knows us."""
+    now = datetime.now(UTC)
+    _account(store, now)
+    store.upsert_accounts([Account(id="globex", name="Globex")])
+    store.upsert_contacts([Contact(id="gus", account_id="globex", name="Gus", title="CEO")])
+    moved = Contact(id="sandra", account_id="globex", name="Sandra Lee", title="CTO")
+    changes = store.upsert_contacts([moved], at=now).role_changes
+    raised = on_role_changes(store, settings, changes, now=now)
+    assert [(a.kind, a.account_id) for a in raised] == [
+        (AlertKind.SPONSOR_ROLE_CHANGED, "acme"),
+        (AlertKind.CHAMPION_ARRIVED, "globex"),
+    ]
+    gone, arrived = raised
+    # Acme before: Sandra (its only senior contact) covered: 30 + 0 + 0 + 10 = 40.
+    # Acme after: no thread (40), nobody senior known (30), recent (0), no executive (10): 80.
+    assert gone.risk_before is not None and gone.risk_before.score == 40.0
+    assert gone.risk_after is not None and gone.risk_after.score == 80.0
+    assert gone.change["account_id"].new == "globex"
+    assert arrived.risk_before is not None and arrived.risk_after is not None
+    assert arrived.risk_after.score < arrived.risk_before.score
+    assert [p.ids for p in arrived.warm_paths] == [["ae", "sandra"]]
+    assert any("introduce us to Gus" in step for step in arrived.next_steps)
