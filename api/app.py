@@ -24,7 +24,7 @@ from stakegraph.settings import Settings, get_settings
 from stakegraph.store import open_store
 from stakegraph.store.base import GraphStore
 
-from . import accounts, alerts, ops, pages, writes
+from . import accounts, alerts, imports, ops, pages, writes
 from .auth import KeyRing, is_loopback
 from .errors import install_error_handlers
 from .events import WriteEvents
@@ -39,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ops.router,
     accounts.router,
     writes.router,
+    imports.router,
     alerts.router,
     pages.router,
 )

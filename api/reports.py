@@ -74,6 +74,22 @@ class _Entry:
     value: Any
     made_at: float
     expires: bool
+    weight: int
+
+
+def _weight(value: Any) -> int:
+    """Roughly how much memory a cached value holds, in people and ties (about 1 kB each)."""
+    if isinstance(value, Reported):
+        snapshot = value.snapshot
+        return (
+            1
+            + len(snapshot.contacts)
+            + len(snapshot.ties or ())
+            + len(snapshot.interactions)
+            + len(value.report.ties)
+            + len(value.report.people)
+        )
+    return 1
 
 
 def _minus_months(moment: datetime, months: int) -> datetime:
@@ -98,6 +114,7 @@ class ReportService:
             max_workers=settings.report_workers, thread_name_prefix="stakegraph-report"
         )
         self._cache: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+        self._weight = 0
         self._generation: dict[str, int] = {}
         self._epoch = 0
         self._lock = threading.Lock()
@@ -123,13 +140,14 @@ class ReportService:
             for account_id in account_ids:
                 self._generation[account_id] = self._generation.get(account_id, 0) + 1
             for key in [k for k in self._cache if k[1] in account_ids]:
-                del self._cache[key]
+                self._weight -= self._cache.pop(key).weight
 
     def invalidate_all(self) -> None:
         """Forget every cached result."""
         with self._lock:
             self._epoch += 1
             self._cache.clear()
+            self._weight = 0
 
     def _stamp(self, account_id: str) -> tuple[int, int]:
         return (self._epoch, self._generation.get(account_id, 0))
@@ -154,10 +172,19 @@ class ReportService:
         with self._lock:
             if self._stamp(key[1]) != stamp or self._settings.report_cache_size == 0:
                 return
-            self._cache[key] = _Entry(value, time.monotonic(), expires)
-            self._cache.move_to_end(key)
-            while len(self._cache) > self._settings.report_cache_size:
-                self._cache.popitem(last=False)
+            weight = _weight(value)
+            if weight > self._settings.report_cache_max_weight:
+                return
+            old = self._cache.pop(key, None)
+            if old is not None:
+                self._weight -= old.weight
+            self._cache[key] = _Entry(value, time.monotonic(), expires, weight)
+            self._weight += weight
+            while (
+                len(self._cache) > self._settings.report_cache_size
+                or self._weight > self._settings.report_cache_max_weight
+            ):
+                self._weight -= self._cache.popitem(last=False)[1].weight
 
     async def _get(
         self,

@@ -210,7 +210,7 @@ def warm_report(settings: Settings, store: GraphStore, account_ids: list[str]) -
     try:
         for account_id in account_ids:
             miss, hit = asyncio.run(measure(account_id))
-            print(f"service report {account_id}: cold {ms(miss)}, warm (cached) {ms(hit)}")
+            print(f"service report {account_id}: cold {ms(miss)}, warm (cached) {hit * 1e6:.0f} µs")
     finally:
         service.close()
 
@@ -257,6 +257,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--workers", default="2,1", help="Worker counts for the portfolio scan.")
     parser.add_argument("--skip-portfolio", action="store_true")
+    parser.add_argument("--skip-sizes", action="store_true")
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="stakegraph-bench-"))
     # Loading a big AOF back can take a while; the benchmark keeps its server up throughout.
@@ -264,11 +265,12 @@ def main() -> None:
     print(f"data dir {data_dir}, python {sys.version.split()[0]}", flush=True)
     keeper = open_store(get_settings(graph_name="bench_keeper", **base))
     try:
-        bench_sizes(
-            get_settings(graph_name="bench_sizes", **base),
-            [int(s) for s in args.sizes.split(",") if s],
-            args.repeat,
-        )
+        if not args.skip_sizes:
+            bench_sizes(
+                get_settings(graph_name="bench_sizes", **base),
+                [int(s) for s in args.sizes.split(",") if s],
+                args.repeat,
+            )
         if not args.skip_portfolio:
             print()
             bench_portfolio(

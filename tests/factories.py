@@ -23,13 +23,16 @@ from stakegraph.model.snapshot import decay_mass
 __all__ = [
     "ACCOUNT_ID",
     "NOW",
+    "WEBHOOK_SECRET",
     "account",
     "aggregated",
+    "alert",
     "contact",
     "interaction",
     "member",
     "snapshot",
     "tie_aggregates",
+    "webhook",
 ]
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -148,3 +151,46 @@ def aggregated(snap: AccountSnapshot, half_life_days: float = 90.0) -> AccountSn
         recent_times=tuple(times[-10:]),
         interaction_count=len(times),
     )
+
+
+# -- alerts (stakegraph.alerts) ---------------------------------------------------------------
+WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+"""The secret of the Standard Webhooks specification's example."""
+
+
+def alert(id: str = "al-1", kind: str = "sponsor_role_changed", **fields: Any) -> Any:
+    """An alert (raised at :data:`NOW`) about Sandra, Northwind's promoted CIO, unless told
+    otherwise."""
+    from stakegraph.alerts.model import Alert, PersonRef
+    from stakegraph.analysis.report import Risk, RiskParts
+    from stakegraph.model import FieldChange
+
+    def risk(score: float, level: str) -> Risk:
+        parts = RiskParts(threads=score, senior_coverage=0, recency=0, executive_alignment=0)
+        return Risk(score=score, level=level, parts=parts)  # type: ignore[arg-type]
+
+    data: dict[str, Any] = {
+        "id": id,
+        "kind": kind,
+        "account_id": "northwind",
+        "account_name": "Northwind",
+        "raised_at": NOW,
+        "headline": "Sandra Lee (CIO -> COO) at Northwind: the account hung on her",
+        "subject": PersonRef(id="c-sandra", name="Sandra Lee", title="COO"),
+        "change": {"title": FieldChange(old="CIO", new="COO")},
+        "risk_before": risk(30.0, "medium"),
+        "risk_after": risk(65.0, "high"),
+        "next_steps": ["Ask Sandra Lee to introduce Alex Rep to Mark Chen, the new CIO."],
+    }
+    data.update(fields)
+    return Alert.model_validate(data)
+
+
+def webhook(id: str = "wh-1", url: str = "http://127.0.0.1:9/hook", **fields: Any) -> Any:
+    """An enabled JSON webhook subscription to every alert kind, signed with
+    :data:`WEBHOOK_SECRET`."""
+    from stakegraph.alerts.model import Webhook
+
+    data: dict[str, Any] = {"id": id, "url": url, "secret": WEBHOOK_SECRET, "created_at": NOW}
+    data.update(fields)
+    return Webhook.model_validate(data)

@@ -24,6 +24,11 @@ TABLE: list[tuple[str | None, Seniority, Function]] = [
     ("Sr. Director, IT", S.DIRECTOR, F.TECHNOLOGY),
     ("Mgr", S.MANAGER, F.OTHER),
     ("Software Engineer", S.INDIVIDUAL, F.TECHNOLOGY),
+    # Operations of a technical area are technical; operations alone are the business's.
+    ("Director of IT Operations", S.DIRECTOR, F.TECHNOLOGY),
+    ("Network Operations Lead", S.MANAGER, F.TECHNOLOGY),
+    ("VP Operations", S.VP, F.BUSINESS),
+    ("Director, IT Procurement", S.DIRECTOR, F.BUSINESS),
     # real: Enron custodian ranks and titles
     ("N/A", S.UNKNOWN, F.OTHER),
     ("Employee", S.INDIVIDUAL, F.OTHER),
@@ -81,6 +86,10 @@ def test_department_decides_function_when_title_is_silent() -> None:
     assert infer_function("Director", "Information Technology") is F.TECHNOLOGY
     assert infer_function("Vice President", "Finance") is F.BUSINESS
     assert infer_function("N/A", "Legal Department") is F.BUSINESS
+    # Lazega's law firm: both practices are business; "Corporate IT" is still IT.
+    assert infer_function("Partner", "Corporate") is F.BUSINESS
+    assert infer_function("Associate", "Litigation") is F.BUSINESS
+    assert infer_function("Director, Corporate IT") is F.TECHNOLOGY
 
 
 def test_placeholder_title_is_unknown_not_individual() -> None:

@@ -773,6 +773,12 @@ def _northwind(b: _AccountBuilder, t: dict[str, str]) -> None:
         contacts = b.rng.sample(below, b.rng.randint(1, min(3, len(below))))
         kind = _weighted(b.rng, {"email": 4, "call": 2, "meeting": 2, "message": 2})
         b.touch(age, kind, [b.rng.choice((csm, sup, se))], contacts)
+    # Procurement does the renewal paperwork with our account exec: a tie with the business
+    # side, but below the decision layer (so it adds no thread).
+    buyer = next(p for p in b.below(proc) if not p.senior)
+    for age in b.cadence(240, 6, (12.0, 20.0)):
+        kind = _weighted(b.rng, {"email": 2, "call": 1})
+        b.touch(age, kind, [ae], [buyer], subject="Renewal paperwork")
     # The one time we met a director, long ago; no tie is left of it.
     b.touch(300, "meeting", [ae, se], [sandra, ops], subject="Architecture workshop")
 

@@ -65,7 +65,9 @@ def _entry(
     store: GraphStore, account_id: str, settings: Settings, as_of: datetime
 ) -> PortfolioEntry | AccountFailure:
     try:
-        return PortfolioEntry.from_report(account_report(store, account_id, settings, as_of=as_of))
+        snapshot = store.account_snapshot(account_id, as_of)
+        report = build_report(snapshot, settings.analysis, people_and_ties=False)
+        return PortfolioEntry.from_report(report)
     except StakegraphError as exc:
         # One broken account must not hide the others' risk.
         return AccountFailure(account_id=account_id, error=exc.message)

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
 
     # Service internals (api/, maps/): report cache, API keys, pages and maps
     report_cache_size: int = Field(default=4096, ge=0, description="Reports kept in memory.")
+    report_cache_max_weight: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Bound on the cache's memory, counted in people and ties (about 1 kB each).",
+    )
     report_cache_ttl_s: float = Field(
         default=300.0, gt=0, description="A cached report of 'now' is recomputed after this."
     )

@@ -232,7 +232,7 @@ def test_risk_turning_high_is_raised_once_and_ends_on_recovery(
     first = scan(store, one_worker, now=now)
     (alert,) = [a for a in first.raised if a.kind is AlertKind.RISK_HIGH]
     assert alert.risk_after is not None and alert.risk_after.score == 60.0
-    assert alert.reasons[0] == "1 senior thread(s) (30 points)"
+    assert alert.reasons[0] == "a single senior thread (30 points)"
     assert scan(store, one_worker, now=now).raised == []
     store.upsert_team([TeamMember(id="boss", name="Bo Exec", role="executive")])
     store.upsert_interactions(
@@ -241,3 +241,81 @@ def test_risk_turning_high_is_raised_once_and_ends_on_recovery(
     )  # fmt: skip
     recovered = scan(store, one_worker, now=now + timedelta(minutes=1))
     assert "acme|risk_high" in recovered.resolved
+
+
+@pytest.mark.slow
+def test_a_scan_in_worker_processes_decides_the_same(settings: Settings, store: GraphStore) -> None:
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    _account(store, start)
+    # Never talked to: not dark (no silence to measure), but nobody known there is high risk.
+    store.upsert_accounts([Account(id="quiet", name="Quiet Ltd")])
+    result = scan(store, settings.model_copy(update={"workers": 2}), now=start + timedelta(days=40))
+    assert sorted((a.kind.value, a.account_id) for a in result.raised) == [
+        ("going_dark", "acme"),
+        ("risk_high", "quiet"),
+    ]
+    assert result.accounts == 2 and result.failures == {}
+
+
+def test_the_alerts_commands(settings: Settings, store: GraphStore, receiver: Receiver) -> None:
+    runner = CliRunner()
+    env = _env(settings)
+    now = datetime.now(UTC)
+    _account(store, now)
+    store.upsert_contacts(
+        [
+            Contact(id="cfo", account_id="acme", name="Carla", title="CFO"),
+            Contact(id="ceo", account_id="acme", name="Cesar", title="CEO"),
+        ]
+    )  # coverage 1/3: 30 + 20 + 0 + 10 = 60, high
+    hook = runner.invoke(app, ["webhooks", "add", receiver.url, "--format", "slack"], env=env)
+    assert hook.exit_code == 0, hook.output
+    hook_id = hook.stdout.strip().splitlines()[0]
+    assert "secret: whsec_" in hook.output
+    scanned = runner.invoke(app, ["scan"], env=env)
+    assert scanned.exit_code == 0, scanned.output
+    assert "Scanned 1 account(s)" in scanned.output
+    (alert,) = store.list_alerts()
+    shown = runner.invoke(app, ["alerts", "show", alert.id], env=env)
+    assert shown.exit_code == 0 and "Risk at Acme is high" in shown.output
+    listed = runner.invoke(app, ["webhooks", "list", "--json"], env=env)
+    assert [w["id"] for w in json.loads(listed.output)] == [hook_id]
+    assert "secret" not in json.loads(listed.output)[0]
+    delivered = runner.invoke(app, ["deliver"], env=env)
+    assert delivered.exit_code == 0 and "1 delivered" in delivered.output
+    (request,) = receiver.wait_for(1)
+    assert set(json.loads(request.body)) == {"text", "blocks"}
+    history = runner.invoke(app, ["webhooks", "deliveries", hook_id, "--json"], env=env)
+    assert json.loads(history.output)[0]["status"] == "delivered"
+    acked = runner.invoke(app, ["alerts", "ack", alert.id], env=env)
+    assert acked.exit_code == 0
+    assert json.loads(runner.invoke(app, ["alerts", "--open", "--json"], env=env).output) == []
+    missing = runner.invoke(app, ["alerts", "show", "nope"], env=env)
+    assert missing.exit_code != 0
+    removed = runner.invoke(app, ["webhooks", "remove", hook_id], env=env)
+    assert removed.exit_code == 0 and store.webhooks() == []
+
+
+def test_a_sponsor_moving_to_another_tracked_account(settings: Settings, store: GraphStore) -> None:
+    """Sandra leaves Acme for Globex: Acme loses its thread, Globex gains someone who knows us."""
+    now = datetime.now(UTC)
+    _account(store, now)
+    store.upsert_accounts([Account(id="globex", name="Globex")])
+    store.upsert_contacts([Contact(id="gus", account_id="globex", name="Gus", title="CEO")])
+    moved = Contact(id="sandra", account_id="globex", name="Sandra Lee", title="CTO")
+    changes = store.upsert_contacts([moved], at=now).role_changes
+    raised = on_role_changes(store, settings, changes, now=now)
+    assert [(a.kind, a.account_id) for a in raised] == [
+        (AlertKind.SPONSOR_ROLE_CHANGED, "acme"),
+        (AlertKind.CHAMPION_ARRIVED, "globex"),
+    ]
+    gone, arrived = raised
+    # Acme before: Sandra (its only senior contact) covered: 30 + 0 + 0 + 10 = 40.
+    # Acme after: no thread (40), nobody senior known (30), recent (0), no executive (10): 80.
+    assert gone.risk_before is not None and gone.risk_before.score == 40.0
+    assert gone.risk_after is not None and gone.risk_after.score == 80.0
+    assert gone.change["account_id"].new == "globex"
+    assert arrived.risk_before is not None and arrived.risk_after is not None
+    assert arrived.risk_after.score < arrived.risk_before.score
+    assert [p.ids for p in arrived.warm_paths] == [["ae", "sandra"]]
+    assert any("introduce us to Gus" in step for step in arrived.next_steps)

@@ -15,8 +15,8 @@ from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
 from tests.api import data
 from tests.api.conftest import Service, make_keys, serve
+from tests.factories import WEBHOOK_SECRET as SECRET
 
-from .factories import SECRET
 from .receiver import Receiver
 
 pytestmark = pytest.mark.api
@@ -170,3 +170,20 @@ def test_the_account_page_shows_open_alerts(service: Service) -> None:
     assert "Vera VP (VP IT → SVP Operations) at Acme Corp" in page.text
     other = service.client("reader").get("/accounts/globex")
     assert 'id="alerts"' not in other.text
+
+
+def test_the_service_scans_on_its_own(settings: Settings, store: GraphStore) -> None:
+    """With a short scan interval the service raises the episodes of the accounts by itself."""
+    data.load(store)
+    cfg = settings.model_copy(update={"scan_interval_s": 0.2, "workers": 1})
+    with serve(cfg, store) as running:
+        reader = running.client()
+        # initech has never been talked to and nobody there is known: its risk is high.
+        found = _eventually(
+            lambda: reader.get("/v1/alerts", params={"kind": "risk_high"}).json(), timeout=30
+        )
+        assert "initech" in {a["account_id"] for a in found}
+        first = {a["id"] for a in found}
+        time.sleep(0.5)  # two more scans at least: the open episodes raise nothing new
+        again = reader.get("/v1/alerts", params={"kind": "risk_high"}).json()
+        assert {a["id"] for a in again} == first

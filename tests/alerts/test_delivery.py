@@ -17,8 +17,10 @@ from stakegraph.alerts.service import create_webhook
 from stakegraph.alerts.signing import verify
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
+from tests.factories import NOW, alert, webhook
+from tests.factories import WEBHOOK_SECRET as SECRET
 
-from .factories import NOW, SECRET, alert, seed, webhook
+from .accounts import seed
 from .receiver import Answer, Receiver
 
 pytestmark = pytest.mark.store

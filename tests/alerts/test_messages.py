@@ -8,8 +8,7 @@ import pytest
 
 from stakegraph.alerts.messages import body_for, json_body, slack_message
 from stakegraph.alerts.model import PersonRef, Successor, WarmPath, WebhookFormat
-
-from .factories import alert, webhook
+from tests.factories import alert, webhook
 
 pytestmark = pytest.mark.unit
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.unit
 def test_json_envelope_carries_the_alert_and_a_link() -> None:
     body = json.loads(json_body(alert(), base_url="https://sg.example.com/"))
     assert body["type"] == "alert.sponsor_role_changed"
-    assert body["timestamp"] == "2026-10-01T12:00:00Z"
+    assert body["timestamp"] == "2024-06-01T12:00:00Z"
     data = body["data"]
     assert data["id"] == "al-1" and data["account_id"] == "northwind"
     assert data["change"] == {"title": {"old": "CIO", "new": "COO"}}

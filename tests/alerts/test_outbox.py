@@ -9,8 +9,9 @@ import pytest
 from stakegraph.alerts.model import AlertKind, DeliveryStatus
 from stakegraph.store import GraphStore
 from stakegraph.store.falkor import FalkorStore
+from tests.factories import NOW, alert, webhook
 
-from .factories import NOW, alert, seed, webhook
+from .accounts import seed
 
 pytestmark = pytest.mark.store
 

@@ -23,8 +23,8 @@ from stakegraph.alerts.service import create_webhook
 from stakegraph.model import Account, Contact, Interaction, TeamMember
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
+from tests.factories import WEBHOOK_SECRET as SECRET
 
-from .factories import SECRET
 from .receiver import Answer, Receiver
 
 pytestmark = [pytest.mark.api, pytest.mark.slow]

@@ -16,8 +16,7 @@ from stakegraph.alerts.retry import (
     classify,
     retry_delay,
 )
-
-from .factories import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.unit
 

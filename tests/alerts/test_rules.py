@@ -96,7 +96,7 @@ def test_sandra_is_key_before_her_promotion() -> None:
     ctx = promotion_context()
     reasons = key_reasons(ctx.before, "sandra", KEY_ROLES)
     text = " | ".join(reasons)
-    assert "one of the 1 people our 1 senior thread(s) hang on" in text
+    assert "A single senior thread hangs on Sandra Lee" in text
     assert "single point of failure" in text
     assert "senior staff with a live tie to Alex Rep" in text
     assert "buying role executive sponsor" in text

@@ -293,3 +293,13 @@ def test_trusted_models_equal_validated_ones() -> None:
     assert fast_person == KeyPerson(**person, loss=Loss(**loss), reasons=["x"])
     with pytest.raises(Exception, match="frozen"):
         fast.live = True  # type: ignore[misc]
+
+
+def test_without_people_and_ties_every_figure_is_the_same() -> None:
+    full = build_report(_story_snapshot(), S).model_dump(mode="json")
+    lean = build_report(_story_snapshot(), S, people_and_ties=False).model_dump(mode="json")
+    assert lean["people"] == [] and lean["ties"] == []
+    assert full["people"] and full["ties"]
+    for doc in (full, lean):
+        del doc["people"], doc["ties"]
+    assert full == lean

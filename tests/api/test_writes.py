@@ -222,3 +222,19 @@ def test_the_cache_is_warmed_at_start_up(
         assert http.get("/v1/accounts").json()["total"] == len(data.accounts())
     assert _cache(service, "miss") == misses
     assert _cache(service, "hit") == hits + len(data.accounts())
+
+
+def test_the_cache_is_bounded_by_weight(
+    start_service: Callable[..., Service], store: GraphStore
+) -> None:
+    """A cache with room for about one small account keeps the most recent one only."""
+    data.load(store)
+    service = start_service(report_cache_max_weight=20)
+    with service.client() as http:
+        http.get("/v1/accounts/acme/coverage")
+        misses = _cache(service, "miss")
+        http.get("/v1/accounts/acme/coverage")
+        assert _cache(service, "miss") == misses  # kept
+        http.get("/v1/accounts/globex/coverage")  # pushes acme out
+        http.get("/v1/accounts/acme/coverage")
+        assert _cache(service, "miss") == misses + 2

@@ -160,3 +160,15 @@ def test_large_map_is_drawn_still_with_every_person(site: Service, page: Page) -
     assert counts["nodes"] == BIG_CONTACTS + BIG_TEAM > site.settings.map_physics_max_nodes
     assert options["enabled"] is False  # positions from the server's layout, no simulation
     _only_local(site, watch)
+
+
+def test_api_docs_work_offline(site: Service, page: Page) -> None:
+    tab, watch = page
+    tab.goto(f"{site.url}/docs")
+    tab.wait_for_selector(".opblock", timeout=20_000)
+    assert tab.locator(".opblock").count() >= 15
+    tab.goto(f"{site.url}/redoc")
+    tab.wait_for_selector("h1", timeout=20_000)
+    assert watch.blocked == [], watch.blocked
+    hosts = {urlparse(url).hostname for url in watch.requests if url.startswith("http")}
+    assert hosts == {"127.0.0.1"}

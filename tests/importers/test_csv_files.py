@@ -140,3 +140,21 @@ def test_missing_columns_are_one_reject(tmp_path: Path) -> None:
     path.write_text("Personalnummer;Firma\nP-1;northwind\n")
     _, rejects = split(MappedCsvImporter(path, load_mapping(EXAMPLE)))
     assert len(rejects) == 1 and "columns not in the file" in rejects[0].reason
+
+
+def test_translate_codes_into_titles(tmp_path: Path) -> None:
+    # Org-network data (Krackhardt's managers) codes rank as a level number.
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        'section = "contacts"\n[columns]\nid = "NodeName"\nname = "NodeName"\n'
+        'title = "Level"\n[values]\naccount_id = "hightech"\n'
+        '[translate.title]\n"1" = "CEO"\n"2" = "Vice President"\n"3" = "Manager"\n'
+    )
+    data = tmp_path / "attributes.csv"
+    data.write_text("NodeName,Age,Tenure,Level,Department\nA07,34,4.5,1,0\nA01,33,9.3,3,4\n")
+    records, rejects = split(MappedCsvImporter(data, load_mapping(mapping)))
+    assert rejects == []
+    assert [(r.data["id"], r.data["title"], r.data["account_id"]) for r in records] == [
+        ("A07", "CEO", "hightech"),
+        ("A01", "Manager", "hightech"),
+    ]

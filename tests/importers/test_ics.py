@@ -99,3 +99,14 @@ def test_exchange_rrule_with_blanks_and_escapes_is_repaired(
     _, records, rejects = _meetings(index, path)
     assert rejects == []
     assert len([r for r in records if r.section == "interactions"]) == 5
+
+
+def test_private_appointments_are_skipped_unparsed(tmp_path: Path, index: IdentityIndex) -> None:
+    path = tmp_path / "private.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:dentist\nDTSTART:20260907T080000Z\n"
+        "SUMMARY:Dentist\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    importer, records, rejects = _meetings(index, path)
+    assert records == [] and rejects == []
+    assert importer.stats.skipped == {"no attendees": 1}

@@ -43,7 +43,7 @@ def test_salesforce_round_trip_and_reimport(store: GraphStore, fixtures: Path) -
     assert _counts(first) == {
         "accounts": (2, 0, 0, 1),
         "team": (2, 0, 0, 0),
-        "contacts": (4, 0, 0, 3),
+        "contacts": (5, 0, 0, 3),
         "interactions": (3, 0, 0, 1),
     }
     sandra = store.get_contact(salesforce_id("003A000004SaNdR") or "")
@@ -56,7 +56,7 @@ def test_salesforce_round_trip_and_reimport(store: GraphStore, fixtures: Path) -
     assert _counts(again) == {
         "accounts": (0, 0, 2, 1),
         "team": (0, 0, 2, 0),
-        "contacts": (0, 0, 4, 3),
+        "contacts": (0, 0, 5, 3),
         "interactions": (0, 0, 3, 1),
     }
 
@@ -159,8 +159,29 @@ def test_cli_rejects_file_and_dry_run(
         ("Task.csv", "line 6"),
     }
     assert all(r["reason"] for r in lines)
-    assert store.counts()["contacts"] == 4
+    assert store.counts()["contacts"] == 5
 
     mail = runner.invoke(app, ["import", "mail", str(fixtures / "mail" / "budget.eml")], env=env)
     assert mail.exit_code == 0, mail.output
     assert "created" in mail.output
+
+
+def test_imports_reach_the_report(store: GraphStore, fixtures: Path) -> None:
+    from stakegraph.analysis.report import build_report
+    from stakegraph.settings import AnalysisSettings
+
+    _salesforce(store, fixtures)
+    ingest(store, MailImporter([fixtures / "mail"], _index(store)), source="mail")
+    as_of = datetime(2026, 10, 15, tzinfo=UTC)
+    northwind = "001A000001NwTdAIAV"
+    report = build_report(store.account_snapshot(northwind, as_of), AnalysisSettings())
+    people = {p.id: p for p in report.people}
+    carl = people["003A000004CaRlOIAV"]
+    assert carl.seniority == "c_level" and carl.senior  # "Chief Information Officer"
+    alex = "005A0000002AeXeIAK"
+    sandra = salesforce_id("003A000004SaNdR")
+    strength = {(t.team_id, t.contact_id): t.strength for t in report.ties}
+    assert strength[(alex, sandra)] > 0.5  # call, meeting, answered email, her reply
+    # Alex's email to Jose was never answered: by default it does not count toward a tie.
+    assert strength.get((alex, "email:jose.nunez@northwind.example"), 0.0) == 0.0
+    assert "email:jose.nunez@northwind.example" in people  # but Jose is known now

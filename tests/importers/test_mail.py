@@ -126,3 +126,23 @@ def test_reimport_gives_the_same_ids(fixtures: Path) -> None:
 def test_missing_path_is_a_reject(tmp_path: Path, index: IdentityIndex) -> None:
     _, rejects = split(MailImporter([tmp_path / "nope.mbox"], index))
     assert [r.reason for r in rejects] == ["no such file or folder"]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_chunk_boundaries_do_not_change_what_is_read(
+    fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # The mbox reader searches fixed-size chunks: a separator, a header end or a CRLF split
+    # across two chunks must read the same as when it is not.
+    from stakegraph.importers import mail
+
+    crlf = tmp_path / "crlf.mbox"
+    crlf.write_bytes((fixtures / "mail" / "alex.mbox").read_bytes().replace(b"\n", b"\r\n"))
+    paths = [fixtures / "mail" / "alex.mbox", crlf]
+    expected = [(m.line, m.headers.replace(b"\r\n", b"\n"), m.size) if isinstance(m, RawMessage)
+                else m.reason for m in read_messages(paths)]  # fmt: skip
+    monkeypatch.setattr(mail, "_CHUNK", chunk)
+    got = [(m.line, m.headers.replace(b"\r\n", b"\n"), m.size) if isinstance(m, RawMessage)
+           else m.reason for m in read_messages(paths)]  # fmt: skip
+    assert got == expected
+    assert len([m for m in got if isinstance(m, tuple)]) == 2 * 9  # and one truncated each

@@ -66,6 +66,8 @@ def test_accounts_users_contacts(imported: tuple[SalesforceImporter, list, list]
     fiona = contacts[salesforce_id("003A000004FiNaN")]
     assert fiona["title"] == "Director, Finance\n(EMEA)"  # a quoted newline stays in its field
     assert importer.stats.skipped["deleted in Salesforce"] == 1
+    # A private contact (no AccountId) at a tracked account's domain belongs to that account.
+    assert contacts[salesforce_id("003A000004PrIvB")]["account_id"] == NORTHWIND
     # Contacts are known to the index for the activities (and a later mail import).
     assert importer.index.contact_by_email["carl.okafor@northwind.example"] == CARL
 
@@ -94,7 +96,11 @@ def test_rejects_name_file_and_line(imported: tuple[SalesforceImporter, list, li
     assert [(Path(r.source).name, r.location, r.reason) for r in rejects] == [
         ("Account.csv", "line 6", "missing or malformed Id ''"),
         ("OpportunityContactRole.csv", "line 5", "unknown contact role 'Chief Gossip'"),
-        ("Contact.csv", "line 6", "contact 003A000004PrIvAIAV has no AccountId"),
+        (
+            "Contact.csv",
+            "line 6",
+            "contact 003A000004PrIvAIAV has no AccountId nor a tracked domain",
+        ),
         ("Contact.csv", "line 8", "not valid utf-8-sig text (broken encoding)"),
         (
             "Task.csv",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stakegraph.alerts.model import Alert, AlertKind
+from stakegraph.alerts.rules import threads_words
 from stakegraph.analysis.report import Report
 from stakegraph.model.entities import format_utc
 
@@ -97,7 +98,7 @@ def _risk_reasons(report: Report) -> list[str]:
         reasons.append(
             (
                 parts.threads,
-                f"{report.threads.senior} senior thread(s) ({parts.threads:.0f} points)",
+                f"{threads_words(report.threads.senior)} ({parts.threads:.0f} points)",
             )
         )
     if parts.senior_coverage:

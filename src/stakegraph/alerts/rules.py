@@ -54,6 +54,7 @@ __all__ = [
     "likely_successor",
     "role_change_alerts",
     "state_before",
+    "threads_words",
     "warm_paths_to",
 ]
 
@@ -210,6 +211,27 @@ class AccountState:
 
 
 # -- is the contact key? ---------------------------------------------------------------------
+def threads_words(count: int) -> str:
+    """How many senior threads, in words.
+
+    Examples
+    --------
+    >>> [threads_words(n) for n in (0, 1, 3)]
+    ['no senior thread', 'a single senior thread', '3 senior threads']
+    """
+    if count == 0:
+        return "no senior thread"
+    if count == 1:
+        return "a single senior thread"
+    return f"{count} senior threads"
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _role_words(role: str) -> str:
     return role.replace("_", " ")
 
@@ -228,23 +250,29 @@ def key_reasons(
         return []
     name = contact.name
     reasons: list[str] = []
-    if contact_id in report.threads.cover:
-        reasons.append(
-            f"{name} is one of the {len(report.threads.cover)} people our "
-            f"{report.threads.senior} senior thread(s) hang on"
-        )
+    cover = report.threads.cover
+    if contact_id in cover:
+        if len(cover) == 1:
+            reasons.append(f"{threads_words(report.threads.senior).capitalize()} hangs on {name}")
+        else:
+            reasons.append(
+                f"{name} is one of the {len(cover)} people our "
+                f"{threads_words(report.threads.senior)} hang on"
+            )
     key = next((k for k in report.key_people if k.id == contact_id), None)
     if contact_id in report.single_points_of_failure and key is not None:
         losses = []
-        if key.loss.threads:
-            losses.append(f"{key.loss.threads} of {report.threads.senior} senior thread(s)")
+        if key.loss.threads and key.loss.threads >= report.threads.senior:
+            losses.append("every senior thread")
+        elif key.loss.threads:
+            losses.append(f"{key.loss.threads} of {threads_words(report.threads.senior)}")
         if key.loss.senior_coverage:
             losses.append(f"{key.loss.senior_coverage:.0%} of senior coverage")
         if key.loss.strength_share >= 0.5:
             losses.append(f"{key.loss.strength_share:.0%} of all tie strength")
         reasons.append(
             f"{name} is a single point of failure"
-            + (f": the account loses {', '.join(losses)} without them" if losses else "")
+            + (f": without them the account loses {_and(losses)}" if losses else "")
         )
     person = next((p for p in report.people if p.id == contact_id), None)
     partners = before.live_partners(contact_id)
@@ -479,7 +507,7 @@ def _sponsor_steps(
         if others:
             names = ", ".join(r.name or r.contact_id for r in others)
             steps.append(
-                f"{account} now hangs on {after.report.threads.senior} senior thread(s): meet "
+                f"{account} now hangs on {threads_words(after.report.threads.senior)}: meet "
                 f"more of the senior staff, starting with {names}."
             )
     if before.report.executive_alignment and not after.report.executive_alignment:

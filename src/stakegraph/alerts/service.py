@@ -244,6 +244,61 @@ class ScanResult:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class _AccountScan:
+    """What the scan of one account decided (computed in a worker process)."""
+
+    account_id: str
+    raise_alerts: list[Alert] = field(default_factory=list)
+    resolve: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def _scan_account(
+    store: GraphStore,
+    settings: Settings,
+    account_id: str,
+    open_kinds: Collection[AlertKind],
+    now: datetime,
+) -> _AccountScan:
+    from stakegraph.reports import account_report
+
+    try:
+        report = account_report(store, account_id, settings, as_of=now)
+    except StakegraphError as exc:
+        # One broken account must not stop the scan of the others.
+        return _AccountScan(account_id, error=exc.message)
+    active = active_episodes(report.going_dark, report.risk.level)
+    start, end = episode_transitions(account_id, active, open_kinds)
+    return _AccountScan(account_id, [episode_alert(kind, report, now) for kind in start], end)
+
+
+# Each worker process opens its own connection to the store (the embedded server of the data
+# directory is shared over its unix socket), once.
+_worker: tuple[GraphStore, Settings] | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    import atexit
+
+    from stakegraph.store import open_store
+
+    store = open_store(settings, ensure_schema=False)
+    atexit.register(store.close)
+    _worker = (store, settings)
+
+
+def _scan_chunk(chunk: list[tuple[str, list[AlertKind]]], now: datetime) -> list[_AccountScan]:
+    assert _worker is not None
+    store, settings = _worker
+    return [_scan_account(store, settings, account, kinds, now) for account, kinds in chunk]
+
+
+_CHUNK = 8
+"""Accounts handed to a worker at a time."""
+
+
 def scan(
     store: GraphStore,
     settings: Settings,
@@ -254,34 +309,44 @@ def scan(
 ) -> ScanResult:
     """Scan every account: raise ``going_dark`` and ``risk_high`` once per episode.
 
-    The portfolio is computed in worker processes (:func:`stakegraph.reports.portfolio_report`);
-    full reports are built again only for the accounts that open an episode, to write the alert.
-    Episodes of accounts that recovered are closed. Role changes nobody examined are swept up.
+    Accounts are analysed in worker processes (``settings.workers``, default one per core; the
+    reports are built where they are computed, and only the decisions come back). Episodes of
+    accounts that recovered are closed. Role changes nobody examined are swept up.
     """
-    from stakegraph.reports import account_report, portfolio_report
+    from stakegraph.reports import portfolio_workers
 
     started = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     result = ScanResult(as_of=now)
-    open_kinds: dict[str, set[AlertKind]] = defaultdict(set)
+    open_kinds: dict[str, list[AlertKind]] = defaultdict(list)
     for alert in store.open_episodes():
-        open_kinds[alert.account_id].add(alert.kind)
-    portfolio = portfolio_report(settings, as_of=now, workers=workers, store=store)
-    result.accounts = len(portfolio.accounts) + len(portfolio.failures)
-    result.failures = {f.account_id: f.error for f in portfolio.failures}
+        open_kinds[alert.account_id].append(alert.kind)
+    work = [(a.id, open_kinds[a.id]) for a in store.list_accounts()]
+    count = workers if workers is not None else portfolio_workers(settings, len(work))
+    scans: list[_AccountScan] = []
+    if count <= 1 or len(work) <= 1:
+        scans = [_scan_account(store, settings, a, kinds, now) for a, kinds in work]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+        # spawn, not fork: a forked child would share this process's open database sockets.
+        with ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(settings,),
+        ) as pool:
+            for done in pool.map(_scan_chunk, chunks, [now] * len(chunks)):
+                scans.extend(done)
+    result.accounts = len(scans)
     to_raise: list[Alert] = []
-    for entry in portfolio.accounts:
-        active = active_episodes(entry.going_dark, entry.level)
-        start, end = episode_transitions(entry.account_id, active, open_kinds[entry.account_id])
-        result.resolved += end
-        if not start:
-            continue
-        try:
-            report = account_report(store, entry.account_id, settings, as_of=now)
-        except StakegraphError as exc:
-            result.failures[entry.account_id] = exc.message
-            continue
-        to_raise += [episode_alert(kind, report, now) for kind in start]
+    for account in scans:
+        if account.error is not None:
+            result.failures[account.account_id] = account.error
+        to_raise += account.raise_alerts
+        result.resolved += account.resolve
     store.resolve_episodes(result.resolved, at=now)
     written = set(store.save_alerts(to_raise, at=now))
     result.raised = [a for a in to_raise if a.id in written]

@@ -246,7 +246,11 @@ def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
 
 
 def build_report(
-    snapshot: AccountSnapshot, settings: AnalysisSettings, *, without: Iterable[str] = ()
+    snapshot: AccountSnapshot,
+    settings: AnalysisSettings,
+    *,
+    without: Iterable[str] = (),
+    people_and_ties: bool = True,
 ) -> Report:
     """The risk report of one account, as of ``snapshot.as_of``.
 
@@ -261,6 +265,9 @@ def build_report(
         Every number of the metric definitions.
     without : iterable of str
         People (either side) to remove first: the what-if report.
+    people_and_ties : bool
+        False leaves ``people`` and ``ties`` empty: every figure is the same, without the two
+        lists that grow with the account (the portfolio scan reads none of them).
 
     Returns
     -------
@@ -325,27 +332,31 @@ def build_report(
 
     # The per-person and per-tie lists run to thousands of entries on a big account; their
     # values come validated from the snapshot, so they are built without validating again.
-    people = [
-        _trusted(
-            Person,
-            {
-                "id": node,
-                "side": side(node),
-                "name": data["name"],
-                "title": data.get("title"),
-                "seniority": data.get("seniority"),
-                "function": data.get("function"),
-                "role": data.get("role"),
-                "status": data.get("status"),
-                "stance": data.get("stance"),
-                "senior": bool(data.get("senior", False)),
-                "weight": float(data.get("weight", 0.0)),
-            },
-        )
-        for node, data in sorted(G.nodes(data=True), key=lambda n: (n[1]["side"] != OURS, n[0]))
-    ]
+    people = (
+        []
+        if not people_and_ties
+        else [
+            _trusted(
+                Person,
+                {
+                    "id": node,
+                    "side": side(node),
+                    "name": data["name"],
+                    "title": data.get("title"),
+                    "seniority": data.get("seniority"),
+                    "function": data.get("function"),
+                    "role": data.get("role"),
+                    "status": data.get("status"),
+                    "stance": data.get("stance"),
+                    "senior": bool(data.get("senior", False)),
+                    "weight": float(data.get("weight", 0.0)),
+                },
+            )
+            for node, data in sorted(G.nodes(data=True), key=lambda n: (n[1]["side"] != OURS, n[0]))
+        ]
+    )
     ties: list[Tie] = []
-    for team_id in team(G):
+    for team_id in team(G) if people_and_ties else ():
         for contact_id, data in G.adj[team_id].items():
             if data["kind"] != TIE:
                 continue

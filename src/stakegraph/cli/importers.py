@@ -8,10 +8,9 @@ domains nobody knows, and the rejects (all of them in a JSON-lines file whose pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Protocol
 
 import typer
 from rich.progress import (
@@ -24,8 +23,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from stakegraph.importers import ImportSource, open_source
+from stakegraph.importers.ics import default_window
 from stakegraph.importers.identity import IdentityIndex
-from stakegraph.importers.records import ImportStats, StreamItem
+from stakegraph.importers.mapped_csv import load_mapping
+from stakegraph.importers.records import ImportStats
 from stakegraph.ingest import ImportReport, ingest
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
@@ -35,15 +37,6 @@ from .common import cli_settings, cli_store, console, err_console, fail
 from .imports import import_app, print_import_report, write_rejects
 
 __all__ = ["run_source"]
-
-
-class _Source(Protocol):
-    stats: ImportStats
-    on_progress: Callable[[int], None] | None
-
-    def total_bytes(self) -> int: ...
-
-    def __iter__(self) -> Iterator[StreamItem]: ...
 
 
 _DRY_RUN = typer.Option(False, "--dry-run", help="Report what would change; write nothing.")
@@ -65,7 +58,7 @@ def _index(store: GraphStore, settings: Settings, extra_domains: list[str] | Non
 def run_source(
     store: GraphStore,
     source_name: str,
-    source: _Source,
+    source: ImportSource,
     *,
     dry_run: bool,
     batch_size: int,
@@ -133,7 +126,7 @@ def _finish(
 def _run(
     ctx: typer.Context,
     source_name: str,
-    make: Callable[[IdentityIndex], _Source],
+    make: Callable[[IdentityIndex], ImportSource],
     *,
     dry_run: bool,
     rejects: Path | None,
@@ -158,14 +151,12 @@ def import_salesforce(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import a Salesforce data export: Account, User, Contact, Task, Event ... CSV files."""
-    from stakegraph.importers.salesforce import SalesforceImporter
-
     if not folder.is_dir():
         fail(f"{folder} is not a folder")
     _run(
         ctx,
         "salesforce",
-        lambda index: SalesforceImporter(folder, index),
+        lambda index: open_source("salesforce", [folder], index),
         dry_run=dry_run,
         rejects=rejects,
         our_domains=our_domain,
@@ -181,14 +172,12 @@ def import_hubspot(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import HubSpot exports: companies, contacts, calls, meetings, emails (and owners)."""
-    from stakegraph.importers.hubspot import HubSpotImporter
-
     if not folder.is_dir():
         fail(f"{folder} is not a folder")
     _run(
         ctx,
         "hubspot",
-        lambda index: HubSpotImporter(folder, index),
+        lambda index: open_source("hubspot", [folder], index),
         dry_run=dry_run,
         rejects=rejects,
         our_domains=our_domain,
@@ -206,13 +195,11 @@ def import_csv(
     rejects: Path | None = _REJECTS,
 ) -> None:
     """Import any CSV through a mapping file (see examples/mapping-contacts.toml)."""
-    from stakegraph.importers.mapped_csv import MappedCsvImporter, load_mapping
-
-    spec = load_mapping(mapping)
+    load_mapping(mapping)  # a bad mapping is an error before the store is opened
     _run(
         ctx,
         "csv",
-        lambda _index: MappedCsvImporter(file, spec),
+        lambda index: open_source("csv", [file], index, mapping=mapping),
         dry_run=dry_run,
         rejects=rejects,
         our_domains=None,
@@ -243,14 +230,12 @@ def import_ics(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import calendars: meetings between our people and tracked accounts' contacts."""
-    from stakegraph.importers.ics import CalendarImporter, default_window
-
     start, end = default_window()
     window = (_day(since, after=False) or start, _day(until, after=True) or end)
     _run(
         ctx,
         "ics",
-        lambda index: CalendarImporter(paths, index, window=window),
+        lambda index: open_source("ics", paths, index, window=window),
         dry_run=dry_run,
         rejects=rejects,
         our_domains=our_domain,
@@ -266,12 +251,10 @@ def import_mail(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import mail headers (never bodies): emails between our people and contacts."""
-    from stakegraph.importers.mail import MailImporter
-
     _run(
         ctx,
         "mail",
-        lambda index: MailImporter(paths, index),
+        lambda index: open_source("mail", paths, index),
         dry_run=dry_run,
         rejects=rejects,
         our_domains=our_domain,

@@ -28,6 +28,7 @@ from pathlib import Path
 from stakegraph.importers.files import CsvRow, Progress, parse_datetime, read_csv
 from stakegraph.importers.identity import (
     IdentityIndex,
+    email_domain,
     name_from_email,
     normalise_email,
     person_id,
@@ -200,12 +201,21 @@ class HubSpotImporter:
                     "Company ID",
                 )
             )
-            if not companies:
-                yield Reject(str(path), where, f"contact {raw_id} has no associated company")
-                continue
-            contact_id = _hid(raw_id)
-            account_id = _hid(companies[0])
             email = cols.get(row, "Email") or None
+            contact_id = _hid(raw_id)
+            if companies:
+                account_id: str | None = _hid(companies[0])
+            else:
+                # No association: the contact belongs where their address says, if anywhere.
+                normal = normalise_email(email)
+                account_id = self.index.account_for_domain(email_domain(normal)) if normal else None
+            if account_id is None:
+                yield Reject(
+                    str(path),
+                    where,
+                    f"contact {raw_id} has no associated company nor a tracked domain",
+                )
+                continue
             self.index.add_contact(contact_id, account_id, email)
             name = " ".join(
                 p for p in (cols.get(row, "First Name"), cols.get(row, "Last Name")) if p

@@ -183,6 +183,12 @@ class CalendarImporter:
                 yield item
                 continue
             line, text = item
+            if "\nATTENDEE" not in text and "\nRECURRENCE-ID" not in text:
+                # A private appointment (no one invited): nobody to meet, and not worth the
+                # parse, which is most of the time an import takes.
+                self.stats.read += 1
+                self.stats.skip("no attendees")
+                continue
             try:
                 event = Event.from_ical(text)
             except (ValueError, KeyError, IndexError) as exc:

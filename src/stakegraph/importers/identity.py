@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.header
 import email.utils
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,13 +122,44 @@ def parse_addresses(value: str) -> list[Address]:
     [Address(email='jane.doe@acme.com', name='Jane Doe'),
      Address(email='j@acme.com', name='José')]
     """
+    return list(_parse_addresses(value))
+
+
+# Mailboxes repeat the same few hundred headers (From: the owner, To: the usual people): a
+# bounded cache saves most of the work of parsing them and keeps memory flat.
+@functools.lru_cache(maxsize=8192)
+def _parse_addresses(value: str) -> tuple[Address, ...]:
     out: list[Address] = []
-    for name, addr in email.utils.getaddresses([value]):
+    pairs = _simple_pairs(value)
+    if pairs is None:
+        pairs = email.utils.getaddresses([value])
+    for name, addr in pairs:
         normal = normalise_email(addr)
         if normal is None:
             continue
         out.append(Address(normal, display_name(name)))
-    return out
+    return tuple(out)
+
+
+_SIMPLE_PART = re.compile(r"^\s*(?:([^<>]*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$")
+_SPECIAL = re.compile(r'["()\\;:]|=\?')
+
+
+def _simple_pairs(value: str) -> list[tuple[str, str]] | None:
+    """``(name, address)`` pairs of a plain header (no quotes, comments, groups or encoded
+    words), or ``None`` when the full RFC 5322 parser is needed."""
+    if _SPECIAL.search(value):
+        return None
+    pairs: list[tuple[str, str]] = []
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        match = _SIMPLE_PART.match(part)
+        if match is None:
+            return None
+        name, bracketed, bare = match.groups()
+        pairs.append((name or "", bracketed or bare))
+    return pairs
 
 
 def display_name(raw: str) -> str:

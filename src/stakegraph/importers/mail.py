@@ -18,10 +18,11 @@ from __future__ import annotations
 import email.utils
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from stakegraph.importers.files import Progress
 from stakegraph.importers.identity import (
@@ -51,6 +52,9 @@ _WANTED = frozenset({b"from", b"to", b"cc", b"date", b"message-id", b"in-reply-t
 _SEPARATOR = re.compile(rb"^From \S+.*\d\d:\d\d(:\d\d)?.* \d{4}\s*$")
 _MAX_HEADER_BYTES = 256 * 1024
 _MSGID = re.compile(r"<([^<>\s]+)>")
+_HEADER_END = re.compile(rb"\n\r?\n")
+_NEXT_MESSAGE = re.compile(rb"\n\r?\n(?=From )")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -122,49 +126,113 @@ def _read_file(path: Path, on_progress: Progress | None) -> Iterator[RawMessage 
             yield RawMessage(str(path), None, bytes(headers), rest)
 
 
+class _Window:
+    """A sliding window over a binary file: bytes are read in large chunks and dropped once
+    passed, so that finding the next message costs a C-speed search, not a Python loop per
+    line, and memory holds a chunk or two plus one header block whatever the file size.
+
+    Indices are positions in ``buf``; ``start`` is where the window begins (the bytes before it
+    are passed and are cut off now and then, when nobody holds an index into them).
+    """
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.buf = b""
+        self.start = 0
+        self.offset = 0  # file offset of buf[start]
+        self.lines = 0  # newlines before buf[start]
+        self.eof = False
+
+    def more(self) -> bool:
+        """Read another chunk; False at the end of the file."""
+        if self.eof:
+            return False
+        chunk = self.f.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf += chunk
+        return True
+
+    def advance(self, to: int) -> None:
+        """Move the window's start to ``to``."""
+        self.lines += self.buf.count(b"\n", self.start, to)
+        self.offset += to - self.start
+        self.start = to
+
+    def compact(self) -> None:
+        """Cut off the passed bytes; every index held before is invalid afterwards."""
+        if self.start:
+            self.buf = self.buf[self.start :]
+            self.start = 0
+
+    def line_end(self, at: int) -> int | None:
+        """Index of the newline ending the line at ``at`` (reading on as needed)."""
+        while True:
+            end = self.buf.find(b"\n", at)
+            if end >= 0:
+                return end
+            if not self.more():
+                return None
+
+
 def _read_mbox(
-    path: Path, f: Iterable[bytes], on_progress: Progress | None
+    path: Path, f: BinaryIO, on_progress: Progress | None
 ) -> Iterator[RawMessage | Reject]:
     name = str(path)
-    headers = bytearray()
-    in_headers = False
-    start = 0
-    size = 0
-    previous_blank = True
-    line_no = 0
-    for line in f:
-        line_no += 1
-        blank = line in (b"\n", b"\r\n")
+    w = _Window(f)
+    w.more()
+    while w.start < len(w.buf):
+        if w.start >= _CHUNK:
+            w.compact()
+        # The window starts at a message's "From " separator line.
+        start_line = w.lines + 1
+        start_offset = w.offset
+        separator_end = w.line_end(w.start)
+        if separator_end is None:
+            yield Reject(name, f"line {start_line}", "truncated: the file ends inside the headers")
+            return
+        match = _HEADER_END.search(w.buf, separator_end)
+        while match is None and len(w.buf) - separator_end <= _MAX_HEADER_BYTES and w.more():
+            match = _HEADER_END.search(w.buf, max(separator_end, len(w.buf) - _CHUNK - 3))
+        headers: bytes | None = None
+        if match is None:
+            if w.eof:
+                yield Reject(
+                    name, f"line {start_line}", "truncated: the file ends inside the headers"
+                )
+                return
+            yield Reject(
+                name, f"line {start_line}", f"no end of headers in {_MAX_HEADER_BYTES} bytes"
+            )
+            search_from = separator_end
+        else:
+            headers = w.buf[separator_end + 1 : match.start() + 1]
+            search_from = match.start()
         # A body line that starts with "From " is escaped as ">From " by a correct writer; an
         # unescaped one is only a separator after a blank line and when it looks like one.
-        if previous_blank and line.startswith(b"From ") and _SEPARATOR.match(line):
-            if start:
-                if in_headers:
-                    yield Reject(
-                        name, f"line {start}", "message without a blank line after its headers"
-                    )
-                else:
-                    yield RawMessage(name, start, bytes(headers), size)
-                if on_progress is not None:
-                    on_progress(size)
-            headers = bytearray()
-            in_headers = True
-            start = line_no
-            size = len(line)
-            previous_blank = False
-            continue
-        size += len(line)
-        previous_blank = blank
-        if in_headers:
-            if blank:
-                in_headers = False
-            elif len(headers) < _MAX_HEADER_BYTES:
-                headers += line
-    if start:
-        if in_headers:
-            yield Reject(name, f"line {start}", "truncated: the file ends inside the headers")
-        else:
-            yield RawMessage(name, start, bytes(headers), size)
+        while True:
+            candidate = _NEXT_MESSAGE.search(w.buf, search_from)
+            if candidate is None:
+                # Nothing before the last few bytes can start the next message: let it go.
+                w.advance(max(search_from, len(w.buf) - 8))
+                w.compact()
+                search_from = 0
+                if not w.more():
+                    next_start = len(w.buf)
+                    break
+                continue
+            line_start = candidate.end()
+            line_end = w.line_end(line_start)
+            line = w.buf[line_start : len(w.buf) if line_end is None else line_end + 1]
+            if _SEPARATOR.match(line):
+                next_start = line_start
+                break
+            search_from = line_start
+        w.advance(next_start)
+        size = w.offset - start_offset
+        if headers is not None:
+            yield RawMessage(name, start_line, headers, size)
         if on_progress is not None:
             on_progress(size)
 

@@ -16,6 +16,10 @@ The mapping is TOML (``examples/mapping-contacts.toml`` is a complete example)::
     [values]                      # the same value for every row
     stance = "unknown"
 
+    [translate.title]             # a column's own codes turned into field values
+    "1" = "CEO"
+    "2" = "Vice President"
+
     [options]
     delimiter = ","               # ";" for many European exports
     encoding = "utf-8-sig"
@@ -69,6 +73,7 @@ class Mapping:
     section: Section
     columns: dict[str, list[str]]
     values: dict[str, Any] = field(default_factory=dict)
+    translate: dict[str, dict[str, str]] = field(default_factory=dict)
     delimiter: str = ","
     encoding: str = "utf-8-sig"
     list_separator: str = ";"
@@ -102,6 +107,11 @@ def load_mapping(path: Path) -> Mapping:
     values = data.get("values", {})
     if not isinstance(values, dict) or not set(values) <= allowed:
         raise ValidationFailed(f"{path}: [values] may only name fields of {section}")
+    translate = data.get("translate", {})
+    if not isinstance(translate, dict) or not all(
+        name in columns and isinstance(table, dict) for name, table in translate.items()
+    ):
+        raise ValidationFailed(f"{path}: [translate.FIELD] tables may only name mapped fields")
     options = data.get("options", {})
     if "id" not in columns:
         raise ValidationFailed(f"{path}: columns.id is needed (ids make re-imports idempotent)")
@@ -109,6 +119,7 @@ def load_mapping(path: Path) -> Mapping:
         section=section,
         columns=columns,
         values=values,
+        translate={k: {str(a): str(b) for a, b in v.items()} for k, v in translate.items()},
         delimiter=str(options.get("delimiter", ",")),
         encoding=str(options.get("encoding", "utf-8-sig")),
         list_separator=str(options.get("list_separator", ";")),
@@ -162,6 +173,7 @@ class MappedCsvImporter:
         data: dict[str, Any] = dict(m.values)
         for name, labels in m.columns.items():
             raw = " ".join(row.get(c, "").strip() for c in labels).strip()
+            raw = m.translate.get(name, {}).get(raw, raw)
             try:
                 value = self._convert(name, raw)
             except ValueError as exc:

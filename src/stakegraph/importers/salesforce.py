@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from stakegraph.importers.files import CsvRow, Progress, parse_bool, parse_datetime, read_csv
-from stakegraph.importers.identity import IdentityIndex
+from stakegraph.importers.identity import IdentityIndex, email_domain, normalise_email
 from stakegraph.importers.records import ImportStats, Record, Reject, StreamItem, tag_rejects
 from stakegraph.model import format_utc, infer_role
 
@@ -278,11 +278,16 @@ class SalesforceImporter:
                 yield Reject(path, where, f"missing or malformed Id {row.get('Id')!r}")
                 continue
             account_id = salesforce_id(row.get("AccountId"))
-            if account_id is None:
-                # A private contact belongs to no account: nothing to hang them on.
-                yield Reject(path, where, f"contact {contact_id} has no AccountId")
-                continue
             email = row.get("Email", "").strip() or None
+            if account_id is None:
+                # A private contact (no AccountId) still belongs where their address says.
+                normal = normalise_email(email)
+                account_id = self.index.account_for_domain(email_domain(normal)) if normal else None
+            if account_id is None:
+                yield Reject(
+                    path, where, f"contact {contact_id} has no AccountId nor a tracked domain"
+                )
+                continue
             self.index.add_contact(contact_id, account_id, email)
             name = _name(row, "FirstName", "LastName") or row.get("Name", "").strip()
             yield Record(

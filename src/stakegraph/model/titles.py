@@ -192,6 +192,7 @@ _BUSINESS_WORDS = (
     "attorney",
     "paralegal",
     "litigation",
+    "corporate",
     "tax",
     "treasury",
     "cash",
@@ -259,6 +260,10 @@ def infer_seniority(title: str | None) -> Seniority:
     return Seniority.INDIVIDUAL
 
 
+_QUALIFIED_WORDS: tuple[str, ...] = ("operations",)
+"""Words that take the function of the area they qualify rather than one of their own."""
+
+
 def infer_function(title: str | None, department: str | None = None) -> Function:
     """Business, technology or other, from the title and, failing that, the department.
 
@@ -279,6 +284,10 @@ def infer_function(title: str | None, department: str | None = None) -> Function
             if token in _CHIEF_FUNCTIONS:
                 return _CHIEF_FUNCTIONS[token]
         tech = next((i for i, w in enumerate(_TECHNOLOGY_WORDS) if _has(norm, w)), None)
+        if tech is not None:
+            # "IT Operations", "Network Operations": operations of a technical area are technical.
+            for word in _QUALIFIED_WORDS:
+                norm = norm.replace(f" {word} ", " ")
         biz = next((i for i, w in enumerate(_BUSINESS_WORDS) if _has(norm, w)), None)
         if tech is not None and biz is None:
             return Function.TECHNOLOGY
