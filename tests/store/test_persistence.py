@@ -126,3 +126,20 @@ def test_last_store_to_close_stops_the_server_even_with_pooled_connections(
     assert server.running_pid() is not None
     store.close()
     assert server.running_pid() is None
+
+
+def test_two_stores_in_one_process_share_the_server_until_the_last_closes(
+    tmp_path: Path,
+) -> None:
+    settings = get_settings(data_dir=tmp_path)
+    first = open_store(settings)
+    second = open_store(settings)
+    server = EmbeddedServer(tmp_path)
+    pid = server.running_pid()
+    first.close()
+    # The service opens several stores (requests, alert delivery): one closing must not stop
+    # the server under the others, and the last one closing must stop it.
+    assert server.running_pid() == pid
+    assert second.ping()
+    second.close()
+    assert server.running_pid() is None

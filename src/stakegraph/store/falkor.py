@@ -93,6 +93,12 @@ def cypher_params(params: Mapping[str, Any] | None) -> str:
     return "CYPHER " + " ".join(f"{k}={cypher_literal(v)}" for k, v in params.items()) + " "
 
 
+# How many stores of this process are open on each embedded server (by socket path): only the
+# last one to close may stop the server, and only when no other process is connected.
+_OPEN_STORES: dict[str, int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 class FalkorStore(CypherStore):
     """A :class:`~stakegraph.store.base.GraphStore` on FalkorDB."""
 
@@ -106,6 +112,9 @@ class FalkorStore(CypherStore):
                 settings.data_dir, start_timeout_s=settings.server_start_timeout_s
             )
             self._connect_embedded()
+            with _OPEN_LOCK:
+                key = str(self._server.socket_path)
+                _OPEN_STORES[key] = _OPEN_STORES.get(key, 0) + 1
         else:
             url = urlparse(settings.graph_url)
             if url.scheme not in ("falkordb", "redis"):
@@ -175,14 +184,20 @@ class FalkorStore(CypherStore):
         """Close connections; shut the embedded server down if no other process uses it."""
         server = self._server
         try:
-            if server is not None and not self._others_connected():
-                server.stop()
+            if server is not None:
+                with _OPEN_LOCK:
+                    key = str(server.socket_path)
+                    _OPEN_STORES[key] = max(0, _OPEN_STORES.get(key, 1) - 1)
+                    last_here = _OPEN_STORES[key] == 0
+                if last_here and not self._others_connected():
+                    server.stop()
         except redis.ConnectionError:
             pass
         finally:
             self._db.connection.close()
 
     def _others_connected(self) -> bool:
-        """True when a connection not opened by this store is open on the server."""
+        """True when another process (or anything not stakegraph) is connected to the server."""
+        ours = f"stakegraph-{os.getpid()}-"
         clients = self._db.connection.client_list()
-        return any(client.get("name") != self._client_name for client in clients)
+        return any(not str(client.get("name") or "").startswith(ours) for client in clients)
