@@ -35,6 +35,7 @@ from stakegraph.analysis.recommendations import warm_paths
 from stakegraph.analysis.report import Report, build_report
 from stakegraph.analysis.ties import tie_strengths
 from stakegraph.model import (
+    Account,
     AccountSnapshot,
     Contact,
     FieldChange,
@@ -551,18 +552,8 @@ def _sponsor_alert(
     return Alert(
         id=f"{AlertKind.SPONSOR_ROLE_CHANGED}:{change.id}",
         kind=AlertKind.SPONSOR_ROLE_CHANGED,
-        account_id=account.id,
-        account_name=account.name,
-        raised_at=now,
+        **_change_fields(change, account, subject_now, reasons, (before, after), now),
         headline=headline,
-        subject=_person(subject_now),
-        reasons=reasons,
-        change=dict(change.changes),
-        role_change_id=change.id,
-        from_account_id=change.old_account_id,
-        to_account_id=change.account_id,
-        risk_before=before.report.risk,
-        risk_after=after.report.risk,
         successor=(
             Successor(
                 id=successor[0].id,
@@ -576,6 +567,31 @@ def _sponsor_alert(
         warm_paths=[_warm_path(after, p) for p in paths],
         next_steps=_sponsor_steps(ctx, subject_now, change, successor, paths, accounts),
     )
+
+
+def _change_fields(
+    change: RoleChange,
+    account: Account,
+    subject: Contact,
+    reasons: list[str],
+    states: tuple[AccountState, AccountState],
+    now: datetime,
+) -> dict[str, Any]:
+    """The fields every alert about one role change carries, whichever account it is raised on."""
+    before, after = states
+    return {
+        "account_id": account.id,
+        "account_name": account.name,
+        "raised_at": now,
+        "subject": _person(subject),
+        "reasons": reasons,
+        "change": dict(change.changes),
+        "role_change_id": change.id,
+        "from_account_id": change.old_account_id,
+        "to_account_id": change.account_id,
+        "risk_before": before.report.risk,
+        "risk_after": after.report.risk,
+    }
 
 
 def _arrival_alert(
@@ -614,18 +630,8 @@ def _arrival_alert(
     return Alert(
         id=f"{AlertKind.CHAMPION_ARRIVED}:{change.id}",
         kind=AlertKind.CHAMPION_ARRIVED,
-        account_id=account.id,
-        account_name=account.name,
-        raised_at=now,
+        **_change_fields(change, account, subject, reasons, (before, after), now),
         headline=headline,
-        subject=_person(subject),
-        reasons=reasons,
-        change=dict(change.changes),
-        role_change_id=change.id,
-        from_account_id=change.old_account_id,
-        to_account_id=change.account_id,
-        risk_before=before.report.risk,
-        risk_after=after.report.risk,
         warm_paths=[_warm_path(after, p) for p in paths],
         next_steps=steps,
     )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from stakegraph.bundle.schema import BUNDLE_FORMAT, BUNDLE_VERSION
 from stakegraph.errors import BundleError
 from stakegraph.ingest import SECTIONS, Record, Reject
 
@@ -23,9 +24,6 @@ __all__ = ["BUNDLE_FORMAT", "BUNDLE_VERSION", "read_bundle", "read_bundle_file",
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or ["unknown error"])[0]
 
-
-BUNDLE_FORMAT = "stakegraph-bundle"
-BUNDLE_VERSION = 1
 
 _CHUNK = 1 << 20
 _MAX_RECORD = 64 << 20
