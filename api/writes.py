@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from stakegraph.bundle.io import read_bundle
 from stakegraph.bundle.schema import bundle_schema
@@ -65,6 +65,18 @@ def _refuse(problems: list[dict[str, str]]) -> None:
 def _path_id(body_id: str | None, path_id: str) -> None:
     if body_id is not None and body_id != path_id:
         _refuse([_problem("body.id", f"{body_id!r} does not match the id in the path {path_id!r}")])
+
+
+_Entity = TypeVar("_Entity", Account, Contact, TeamMember)
+
+
+def _entity_at(model: type[_Entity], body: BaseModel, path_id: str) -> _Entity:
+    """The entity a PUT body describes, with the id of its path (a different body id is a 422)."""
+    _path_id(getattr(body, "id", None), path_id)
+    try:
+        return model.model_validate({**body.model_dump(exclude={"id"}), "id": path_id})
+    except ValidationError as exc:
+        raise validation_failed(exc) from None
 
 
 def _outcome(
@@ -128,11 +140,7 @@ def put_account(
 ) -> WriteResult:
     """Create or update one account (201 when created)."""
     ensure_writable(principal, account_id)
-    _path_id(body.id, account_id)
-    try:
-        account = Account(**{**body.model_dump(exclude={"id"}), "id": account_id})
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
+    account = _entity_at(Account, body, account_id)
     result = store.upsert_accounts([account])
     metrics.writes.labels("account").inc()
     events.publish(WriteEvent(kind="account", account_ids=frozenset({account_id})))
@@ -169,11 +177,7 @@ def put_contact(
 ) -> WriteResult:
     """Create or replace one contact; a change of title, seniority, manager, status or account
     is recorded as a role change and returned."""
-    _path_id(body.id, contact_id)
-    try:
-        contact = Contact.model_validate({**body.model_dump(exclude={"id"}), "id": contact_id})
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
+    contact = _entity_at(Contact, body, contact_id)
     previous = store.get_contact(contact_id)
     metrics.writes.labels("contact").inc()
     return _write_contact(store, events, principal, contact, previous, response)
@@ -225,11 +229,7 @@ def put_team_member(
     response: Response,
 ) -> WriteResult:
     """Create or update one of our own people."""
-    _path_id(body.id, member_id)
-    try:
-        member = TeamMember(**{**body.model_dump(exclude={"id"}), "id": member_id})
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
+    member = _entity_at(TeamMember, body, member_id)
     result = store.upsert_team([member])
     metrics.writes.labels("team").inc()
     # Our people appear on any account: every cached report may name them.
