@@ -22,11 +22,12 @@ from stakegraph.model.enums import (
     Stance,
     Status,
 )
-from stakegraph.model.snapshot import AccountSnapshot, TieAggregate
+from stakegraph.model.snapshot import TIE_KINDS, AccountSnapshot, TieAggregate, TieTable
 from stakegraph.model.titles import infer_function, infer_role, infer_seniority, infer_title
 
 __all__ = [
     "ROLE_FIELDS",
+    "TIE_KINDS",
     "Account",
     "AccountSnapshot",
     "BuyingRole",
@@ -43,6 +44,7 @@ __all__ = [
     "Status",
     "TeamMember",
     "TieAggregate",
+    "TieTable",
     "UtcDatetime",
     "format_utc",
     "infer_function",

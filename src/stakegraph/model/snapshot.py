@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 from stakegraph.model.entities import Account, Contact, Interaction, TeamMember
 
-__all__ = ["TIE_REFERENCE", "AccountSnapshot", "TieAggregate", "decay_mass"]
+__all__ = [
+    "TIE_KINDS",
+    "TIE_REFERENCE",
+    "AccountSnapshot",
+    "TieAggregate",
+    "TieTable",
+    "decay_mass",
+]
+
+TIE_KINDS: tuple[str, ...] = ("meeting", "call", "email", "event", "message", "email_unanswered")
+"""The kinds a tie aggregate keeps one decay mass for, in the order the store keeps them."""
 
 TIE_REFERENCE = datetime(2000, 1, 1, tzinfo=UTC)
 """The fixed instant that tie aggregates are expressed against.
@@ -59,6 +73,161 @@ class TieAggregate:
         return float(total * factor)
 
 
+def _ms(value: datetime) -> int:
+    return round(value.timestamp() * 1000)
+
+
+class TieTable(Sequence[TieAggregate]):
+    """The tie aggregates of one account, column by column.
+
+    A big account has thousands of (team member, contact) pairs; the store hands them over as a
+    few arrays instead of one object per pair, and the analysis computes every strength with one
+    matrix product (:meth:`strengths`). Indexing or iterating still yields
+    :class:`TieAggregate` objects, for code that wants one pair at a time. Each pair appears once.
+
+    Parameters
+    ----------
+    team_ids, contact_ids : sequence of str
+        The pair of each row.
+    counts : array of int
+        Interactions folded into each row.
+    first_ms, last_ms : array of int
+        Epoch milliseconds of each pair's first and last interaction.
+    masses : 2-d array of float
+        One row per pair, one column per kind of :data:`TIE_KINDS`: the decay masses.
+    half_life_days : float
+        The half-life every mass was computed with.
+    """
+
+    __slots__ = (
+        "contact_ids",
+        "counts",
+        "first_ms",
+        "half_life_days",
+        "last_ms",
+        "masses",
+        "team_ids",
+    )
+
+    def __init__(
+        self,
+        team_ids: Sequence[str],
+        contact_ids: Sequence[str],
+        counts: npt.ArrayLike,
+        first_ms: npt.ArrayLike,
+        last_ms: npt.ArrayLike,
+        masses: npt.ArrayLike,
+        half_life_days: float,
+    ) -> None:
+        self.team_ids: list[str] = list(team_ids)
+        self.contact_ids: list[str] = list(contact_ids)
+        n = len(self.team_ids)
+        self.counts: npt.NDArray[np.int64] = np.asarray(counts, dtype=np.int64).reshape(n)
+        self.first_ms: npt.NDArray[np.int64] = np.asarray(first_ms, dtype=np.int64).reshape(n)
+        self.last_ms: npt.NDArray[np.int64] = np.asarray(last_ms, dtype=np.int64).reshape(n)
+        self.masses: npt.NDArray[np.float64] = np.asarray(masses, dtype=np.float64).reshape(
+            n, len(TIE_KINDS)
+        )
+        self.half_life_days = float(half_life_days)
+        if len(self.contact_ids) != n:
+            raise ValueError("a tie table needs one contact id per team id")
+
+    @classmethod
+    def from_aggregates(cls, ties: Iterable[TieAggregate]) -> TieTable:
+        """A table of aggregates that all share one half-life (the first one's; 90 if none)."""
+        rows = list(ties)
+        half_lives = {t.half_life_days for t in rows}
+        if len(half_lives) > 1:
+            raise ValueError(f"tie aggregates kept with different half-lives: {sorted(half_lives)}")
+        return cls(
+            [t.team_id for t in rows],
+            [t.contact_id for t in rows],
+            [t.count for t in rows],
+            [_ms(t.first_at) for t in rows],
+            [_ms(t.last_at) for t in rows],
+            np.array(
+                [[t.kind_mass.get(kind, 0.0) for kind in TIE_KINDS] for t in rows],
+                dtype=np.float64,
+            ).reshape(len(rows), len(TIE_KINDS)),
+            rows[0].half_life_days if rows else 90.0,
+        )
+
+    def __len__(self) -> int:
+        return len(self.team_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> TieAggregate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> TieTable: ...
+
+    def __getitem__(self, index: int | slice) -> TieAggregate | TieTable:
+        if isinstance(index, slice):
+            return self.select(np.arange(len(self))[index])
+        masses = self.masses[index]
+        return TieAggregate(
+            team_id=self.team_ids[index],
+            contact_id=self.contact_ids[index],
+            kind_mass={k: float(m) for k, m in zip(TIE_KINDS, masses, strict=True) if m},
+            count=int(self.counts[index]),
+            first_at=datetime.fromtimestamp(int(self.first_ms[index]) / 1000, tz=UTC),
+            last_at=datetime.fromtimestamp(int(self.last_ms[index]) / 1000, tz=UTC),
+            half_life_days=self.half_life_days,
+        )
+
+    def __iter__(self) -> Iterator[TieAggregate]:
+        for k in range(len(self)):
+            yield self[k]
+
+    def select(self, rows: npt.ArrayLike) -> TieTable:
+        """The table of the given rows (indices or a boolean mask), in that order."""
+        picked = np.arange(len(self))[np.asarray(rows)]
+        return TieTable(
+            [self.team_ids[k] for k in picked],
+            [self.contact_ids[k] for k in picked],
+            self.counts[picked],
+            self.first_ms[picked],
+            self.last_ms[picked],
+            self.masses[picked],
+            self.half_life_days,
+        )
+
+    def without(self, people: Iterable[str]) -> TieTable:
+        """The table without every pair that names one of ``people`` (either side)."""
+        gone = set(people)
+        keep = [
+            k
+            for k, (t, c) in enumerate(zip(self.team_ids, self.contact_ids, strict=True))
+            if t not in gone and c not in gone
+        ]
+        return self.select(np.array(keep, dtype=np.int64))
+
+    @property
+    def last_at(self) -> datetime | None:
+        """The latest interaction of any pair; ``None`` for an empty table."""
+        if not len(self):
+            return None
+        return datetime.fromtimestamp(int(self.last_ms.max()) / 1000, tz=UTC)
+
+    def strengths(
+        self, as_of: datetime, weights: Mapping[str, float], *, count_unanswered: bool = False
+    ) -> npt.NDArray[np.float64]:
+        """Every pair's :meth:`TieAggregate.strength` at ``as_of``, in one matrix product."""
+        days = (as_of - TIE_REFERENCE).total_seconds() / 86400.0
+        factor = 0.5 ** (days / self.half_life_days)
+        vector = np.array(
+            [
+                (weights.get("email", 0.0) if count_unanswered else 0.0)
+                if kind == "email_unanswered"
+                else weights.get(kind, 0.0)
+                for kind in TIE_KINDS
+            ],
+            dtype=np.float64,
+        )
+        result: npt.NDArray[np.float64] = (self.masses @ vector) * factor
+        return result
+
+
 @dataclass(frozen=True)
 class AccountSnapshot:
     """One account as of a time: its people, our people who touched it, and what happened.
@@ -75,7 +244,7 @@ class AccountSnapshot:
     team: tuple[TeamMember, ...]
     as_of: datetime
     interactions: tuple[Interaction, ...] = ()
-    ties: tuple[TieAggregate, ...] | None = None
+    ties: Sequence[TieAggregate] | None = None
     recent_times: tuple[datetime, ...] = ()
     interaction_count: int = 0
     extra: Mapping[str, object] = field(default_factory=dict)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
-from stakegraph.model.snapshot import TieAggregate
+from stakegraph.model.snapshot import TIE_KINDS, TieAggregate
 
 __all__ = [
     "TIE_KINDS",
@@ -31,8 +31,6 @@ __all__ = [
     "to_ms",
 ]
 
-TIE_KINDS: tuple[str, ...] = ("meeting", "call", "email", "event", "message", "email_unanswered")
-"""The order of the decay masses kept on a TIE relationship."""
 
 
 def to_ms(value: datetime) -> int:
