@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
 from stakegraph.store.base import GraphStore, UpsertResult
+from stakegraph.store.tiesets import TieSession
 
 __all__ = [
     "SECTIONS",
@@ -145,6 +146,7 @@ class _Pipeline:
         at: datetime | None,
         batch_size: int,
         on_progress: Callable[[str, int], None] | None,
+        ties: TieSession | None = None,
     ) -> None:
         self.store = store
         self.source = source
@@ -152,6 +154,7 @@ class _Pipeline:
         self.at = at
         self.batch_size = batch_size
         self.on_progress = on_progress
+        self.ties = ties
         self.report = ImportReport(source=source, dry_run=dry_run)
         self.pending: dict[str, list[tuple[Any, str]]] = {s: [] for s in SECTIONS}
         self.deferred: list[tuple[Contact, str]] = []
@@ -433,7 +436,9 @@ class _Pipeline:
         self._settle()
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
-        future = self._writer.submit(self.store.upsert_interactions, accepted, dry_run=self.dry_run)
+        future = self._writer.submit(
+            self.store.upsert_interactions, accepted, dry_run=self.dry_run, ties=self.ties
+        )
         self._writing = (future, accepted, len(batch))
 
 
@@ -467,17 +472,21 @@ def ingest(
     on_progress
         Called with ``(section, n)`` after each written batch.
     """
-    pipeline = _Pipeline(
-        store,
-        source=source,
-        dry_run=dry_run,
-        at=at,
-        batch_size=max(1, batch_size),
-        on_progress=on_progress,
-    )
-    try:
-        for item in records:
-            pipeline.add(item)
-        return pipeline.finish()
-    finally:
-        pipeline.close()
+    # The tie aggregates of every interaction written are folded in memory and written once,
+    # when the import ends: a contact met in many batches gets its ties written once.
+    with store.deferred_ties() as ties:
+        pipeline = _Pipeline(
+            store,
+            source=source,
+            dry_run=dry_run,
+            at=at,
+            batch_size=max(1, batch_size),
+            on_progress=on_progress,
+            ties=ties,
+        )
+        try:
+            for item in records:
+                pipeline.add(item)
+            return pipeline.finish()
+        finally:
+            pipeline.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from stakegraph.model import (
     RoleChange,
     TeamMember,
 )
+from stakegraph.store.tiesets import TieSession
 
 __all__ = ["GraphStore", "UpsertResult"]
 
@@ -102,9 +104,30 @@ class GraphStore(ABC):
 
     @abstractmethod
     def upsert_interactions(
-        self, interactions: Sequence[Interaction], *, dry_run: bool = False
+        self,
+        interactions: Sequence[Interaction],
+        *,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
     ) -> UpsertResult:
-        """Create or update interactions and the tie aggregates of the pairs they touch."""
+        """Create or update interactions and the tie aggregates of the pairs they touch.
+
+        With ``ties`` (from :meth:`deferred_ties`), the tie aggregates are written when that
+        session ends instead of at the end of this call.
+        """
+
+    @abstractmethod
+    def deferred_ties(self) -> AbstractContextManager[TieSession]:
+        """A session that folds the tie aggregates of many interaction writes and writes them
+        once, when it ends (also when it ends by an error): for imports.
+
+        Reports of the accounts concerned read the interactions themselves until then. Tie
+        aggregates left behind by a writer that died are rebuilt first.
+        """
+
+    @abstractmethod
+    def repair_ties(self) -> int:
+        """Rebuild the tie aggregates a writer that died left behind; return how many contacts."""
 
     @abstractmethod
     def delete_account(self, account_id: str) -> bool:

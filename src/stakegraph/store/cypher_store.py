@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from abc import abstractmethod
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -26,11 +26,11 @@ from stakegraph.model import (
     RoleChange,
     TeamMember,
 )
-from stakegraph.model.snapshot import decay_mass
 from stakegraph.settings import Settings
-from stakegraph.store import alertrecords, records
+from stakegraph.store import alertrecords, records, tiesets
 from stakegraph.store.base import GraphStore, UpsertResult
 from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_ms
+from stakegraph.store.tiesets import TieSession
 
 __all__ = ["CypherStore"]
 
@@ -74,25 +74,6 @@ def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
         elif stored != value:
             return False
     return True
-
-
-def _pair_masses(
-    occurrences: Iterable[tuple[str, int, str | None, bool | None]], half_life_days: float
-) -> tuple[list[float], int, int, int]:
-    """Fold (kind, occurred_at ms, direction, answered) into TIE masses, count, first, last."""
-    masses = [0.0] * len(records.TIE_KINDS)
-    count = 0
-    first = 2**62
-    last = -(2**62)
-    for kind, at_ms, direction, answered in occurrences:
-        slot = kind
-        if kind == "email" and direction == "outbound" and answered is False:
-            slot = "email_unanswered"
-        masses[records.TIE_KINDS.index(slot)] += decay_mass(records.from_ms(at_ms), half_life_days)
-        count += 1
-        first = min(first, at_ms)
-        last = max(last, at_ms)
-    return masses, count, first, last
 
 
 class CypherStore(GraphStore):
@@ -183,6 +164,13 @@ class CypherStore(GraphStore):
                 rows.append({"id": contact.id, "props": props})
             if rows and not dry_run:
                 self._run("upsert_contacts", {"rows": rows})
+                moved = [
+                    {"id": c.contact_id, "account_id": c.account_id}
+                    for c in changes
+                    if c.account_id != c.old_account_id
+                ]
+                if moved:
+                    self._run("move_tie_sets", {"rows": moved})
             if changes and not dry_run:
                 self._run(
                     "create_role_changes",
@@ -218,102 +206,86 @@ class CypherStore(GraphStore):
             changes=fields,
         )
 
+    @contextmanager
+    def deferred_ties(self) -> Iterator[TieSession]:
+        self.repair_ties()
+        session = self._tie_session()
+        try:
+            yield session
+        finally:
+            # Also after an error: what was written gets its ties.
+            session.flush()
+
+    def repair_ties(self) -> int:
+        return tiesets.repair(self._run, self.half_life_days, self.batch_size)
+
+    def _tie_session(self) -> TieSession:
+        return TieSession(self._run, self.half_life_days, self.batch_size)
+
     def upsert_interactions(
-        self, interactions: Sequence[Interaction], *, dry_run: bool = False
+        self,
+        interactions: Sequence[Interaction],
+        *,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
     ) -> UpsertResult:
+        session = ties or self._tie_session()
         result = UpsertResult()
         for batch in _chunks(_last_wins(interactions), self.batch_size):
             for attempt in range(_CREATE_ATTEMPTS):
                 try:
-                    result.merge(self._upsert_interaction_batch(batch, dry_run))
+                    result.merge(self._upsert_interaction_batch(batch, dry_run, session))
                     break
                 except DuplicateIdError:
                     # Another writer stored some of these ids between our read and our create
                     # (which then wrote nothing): read again, they are now updates or unchanged.
                     if attempt == _CREATE_ATTEMPTS - 1:
                         raise
+        if ties is None and not dry_run:
+            session.flush()
         return result
 
     def _upsert_interaction_batch(
-        self, batch: Sequence[Interaction], dry_run: bool
+        self, batch: Sequence[Interaction], dry_run: bool, session: TieSession
     ) -> UpsertResult:
         result = UpsertResult()
         existing = self._props_by_id("get_interactions", [i.id for i in batch])
         new_rows: list[dict[str, Any]] = []
         changed_rows: list[dict[str, Any]] = []
-        added: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]]
-        added = defaultdict(list)
-        recompute: set[tuple[str, str]] = set()
+        new_contacts: set[str] = set()
+        changed_contacts: set[str] = set()
         for interaction in batch:
             props = records.interaction_props(interaction)
             old = existing.get(interaction.id)
-            pairs = {(t, c) for t in interaction.team_ids for c in interaction.contact_ids}
             if old is None:
                 result.created.append(interaction.id)
-                occurrence = (
-                    str(props["kind"]),
-                    int(props["occurred_at"]),
-                    props.get("direction"),
-                    props.get("answered"),
-                )
-                for pair in pairs:
-                    added[pair].append(occurrence)
                 # A new node needs no nulls: they would only remove properties it lacks.
                 props = {k: v for k, v in props.items() if v is not None}
                 new_rows.append({"id": interaction.id, "props": props})
+                new_contacts.update(interaction.contact_ids)
             elif _same(old, props):
                 result.unchanged.append(interaction.id)
             else:
                 result.updated.append(interaction.id)
-                recompute |= pairs
-                recompute |= {
-                    (t, c) for t in old.get("team_ids", []) for c in old.get("contact_ids", [])
-                }
+                changed_contacts.update(interaction.contact_ids)
+                changed_contacts.update(old.get("contact_ids") or ())
                 changed_rows.append({"id": interaction.id, "props": props})
         if dry_run:
             return result
         if new_rows:
-            # Pairs an update also touches are recomputed from every interaction below.
-            ties = [
-                self._tie_row(pair, occurrences)
-                for pair, occurrences in added.items()
-                if pair not in recompute
-            ]
-            self._run("create_interactions", {"rows": new_rows, "ties": ties})
+            self._run(
+                "create_interactions",
+                {"rows": new_rows, "pending": session.marker(new_contacts)},
+            )
+            for row in new_rows:
+                session.add(row["props"])
         if changed_rows:
-            self._run("upsert_interactions", {"rows": changed_rows})
-            self._recompute_ties(sorted(recompute))
+            self._run(
+                "upsert_interactions",
+                {"rows": changed_rows, "pending": session.marker(changed_contacts)},
+            )
+            session.recompute(changed_contacts)
         return result
-
-    def _tie_row(
-        self,
-        pair: tuple[str, str],
-        occurrences: Iterable[tuple[str, int, str | None, bool | None]],
-    ) -> dict[str, Any]:
-        masses, count, first, last = _pair_masses(occurrences, self.half_life_days)
-        return {
-            "team_id": pair[0],
-            "contact_id": pair[1],
-            "masses": masses,
-            "count": count,
-            "first_at": first if count else 0,
-            "last_at": last if count else 0,
-            "half_life_days": self.half_life_days,
-        }
-
-    def _recompute_ties(self, pairs: Sequence[tuple[str, str]]) -> None:
-        for start in range(0, len(pairs), self.batch_size):
-            chunk = pairs[start : start + self.batch_size]
-            seen: dict[tuple[str, str], list[tuple[str, int, str | None, bool | None]]] = {
-                pair: [] for pair in chunk
-            }
-            params = {"pairs": [{"team_id": t, "contact_id": c} for t, c in chunk]}
-            for row in self._run("get_pair_interactions", params):
-                seen[(row["team_id"], row["contact_id"])].append(
-                    (row["kind"], int(row["occurred_at"]), row["direction"], row["answered"])
-                )
-            tie_rows = [self._tie_row(pair, occurrences) for pair, occurrences in seen.items()]
-            self._run("set_ties", {"rows": tie_rows})
 
     def delete_account(self, account_id: str) -> bool:
         if self.get_account(account_id) is None:
@@ -325,6 +297,7 @@ class CypherStore(GraphStore):
             )
             if not rows or int(rows[0]["deleted"]) == 0:
                 break
+        self._run("delete_account_tie_sets", {"account_id": account_id})
         self._run("delete_account", {"account_id": account_id})
         return True
 
@@ -382,30 +355,32 @@ class CypherStore(GraphStore):
         )
         recent = tuple(records.from_ms(int(ms)) for ms in (recent_rows[0]["recent"] or []))
         total = int(recent_rows[0]["total"]) if recent_rows else 0
-        if not full:
-            ties = [
-                records.tie_from_line(str(r["line"]))
-                for r in self._run("get_account_tie_lines", {"account_id": account_id})
-            ]
-            if all(
-                t.last_at <= as_of and abs(t.half_life_days - self.half_life_days) < 1e-9
-                for t in ties
+        if not full and self._ties_settled([c.id for c in contacts]):
+            table = tiesets.table(self._run("get_account_tie_sets", {"account_id": account_id}))
+            if (
+                table is not None
+                and abs(table.half_life_days - self.half_life_days) < 1e-9
+                and (table.last_at is None or table.last_at <= as_of)
             ):
-                team_ids = sorted({t.team_id for t in ties})
-                team = self._props_by_id("get_team_members", team_ids)
+                team = self._props_by_id("get_team_members", sorted(set(table.team_ids)))
                 return AccountSnapshot(
                     account=account,
                     contacts=contacts,
                     team=tuple(records.team_member_from_props(team[t]) for t in sorted(team)),
                     as_of=as_of,
-                    ties=tuple(ties),
+                    ties=table,
                     recent_times=recent,
                     interaction_count=total,
                 )
         interactions = {
             str(r["props"]["id"]): records.interaction_from_props(r["props"])
             for r in self._run(
-                "get_account_interactions", {"account_id": account_id, "as_of": as_of_ms}
+                "get_account_interactions",
+                {
+                    "account_id": account_id,
+                    "as_of": as_of_ms,
+                    "contact_ids": [c.id for c in contacts],
+                },
             )
         }
         ordered = tuple(sorted(interactions.values(), key=lambda i: (i.occurred_at, i.id)))
@@ -421,6 +396,11 @@ class CypherStore(GraphStore):
             recent_times=recent,
             interaction_count=total,
         )
+
+    def _ties_settled(self, contact_ids: list[str]) -> bool:
+        """False while a writer's tie sets for one of these contacts are not written yet."""
+        rows = self._run("count_pending_ties", {"contact_ids": contact_ids})
+        return not rows or int(rows[0]["pending"]) == 0
 
     def role_changes(
         self, *, account_id: str | None = None, contact_id: str | None = None

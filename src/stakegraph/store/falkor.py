@@ -25,6 +25,7 @@ _UNIQUE = (
     "Contact",
     "TeamMember",
     "Interaction",
+    "TieSet",
     "RoleChange",
     "Alert",
     "Webhook",

@@ -11,10 +11,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
-from stakegraph.model.snapshot import TIE_KINDS, TieAggregate
 
 __all__ = [
-    "TIE_KINDS",
     "account_from_props",
     "account_props",
     "contact_from_props",
@@ -26,11 +24,8 @@ __all__ = [
     "role_change_props",
     "team_member_from_props",
     "team_member_props",
-    "tie_from_line",
-    "tie_from_row",
     "to_ms",
 ]
-
 
 
 def to_ms(value: datetime) -> int:
@@ -128,48 +123,4 @@ def role_change_from_props(props: Mapping[str, Any]) -> RoleChange:
             "changed_at": from_ms(int(props["changed_at"])),
             "changes": json.loads(props.get("changes_json") or "{}"),
         }
-    )
-
-
-def tie_from_line(line: str) -> TieAggregate:
-    """A tie aggregate from a line of ``get_account_tie_lines`` (see that file for the format).
-
-    Masses of interactions from before :data:`~stakegraph.model.snapshot.TIE_REFERENCE` may come
-    back as 0 (FalkorDB writes 6 decimals); their weight today is below 2 ** -100 of a fresh one.
-
-    Examples
-    --------
-    >>> t = tie_from_line("2 3 1000 2000 90.000000 1.5 0 0 0 0 0.25 aeCarl Smith")
-    >>> t.team_id, t.contact_id, t.count, dict(t.kind_mass)
-    ('ae', 'Carl Smith', 3, {'meeting': 1.5, 'email_unanswered': 0.25})
-    """
-    fields = line.split(" ", 11)
-    ids = fields[11]
-    split = int(fields[0])
-    return TieAggregate(
-        team_id=ids[:split],
-        contact_id=ids[split:],
-        kind_mass={
-            kind: mass
-            for kind, mass in zip(TIE_KINDS, map(float, fields[5:11]), strict=True)
-            if mass
-        },
-        count=int(fields[1]),
-        first_at=from_ms(int(fields[2])),
-        last_at=from_ms(int(fields[3])),
-        half_life_days=float(fields[4]),
-    )
-
-
-def tie_from_row(row: Mapping[str, Any]) -> TieAggregate:
-    """A tie aggregate from a row of ``get_account_ties``."""
-    masses = list(row["masses"])
-    return TieAggregate(
-        team_id=str(row["team_id"]),
-        contact_id=str(row["contact_id"]),
-        kind_mass={kind: float(m) for kind, m in zip(TIE_KINDS, masses, strict=False) if m},
-        count=int(row["count"]),
-        first_at=from_ms(int(row["first_at"])),
-        last_at=from_ms(int(row["last_at"])),
-        half_life_days=float(row["half_life_days"]),
     )

@@ -1,0 +1,295 @@
+"""Tie sets: the tie aggregates of one contact, packed into one string on a ``TieSet`` node.
+
+Why: a report of a 500-contact account needs ~8,000 (team member, contact) aggregates. Kept as
+TIE relationships they cost the database ~40 µs per interaction to maintain on import (FalkorDB
+edges are dear), and the client decodes every value of every pair on read. One string per
+contact costs one index lookup to read and one to write, and a whole account decodes in one
+numpy call.
+
+The string (``data``) holds two lines: the JSON list of the contact's team ids, then for each of
+them, in that order, ``3 + len(TIE_KINDS)`` numbers separated by spaces: the interaction count,
+the first and last interaction (epoch ms), and one decay mass per kind of
+:data:`~stakegraph.model.snapshot.TIE_KINDS` (see :func:`~stakegraph.model.snapshot.decay_mass`).
+
+Writes go through a :class:`TieSession`: interactions are written at once, each batch with a
+``PendingTies`` marker naming its contacts, in the same statement; the session folds the new
+interactions into per-contact deltas in memory, and :meth:`TieSession.flush` merges them into
+the stored tie sets (read, merge, write only if nobody wrote in between) and then drops its
+markers. A long import so writes each contact's tie set once instead of once per batch. While
+a marker names one of an account's contacts, reports read the interactions themselves; markers
+left by a writer that died are repaired by :func:`repair` (tie sets recomputed from scratch).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from stakegraph.errors import StoreError
+from stakegraph.model.snapshot import TIE_KINDS, TIE_REFERENCE, TieTable
+
+__all__ = ["TieSession", "decode", "encode", "repair", "table"]
+
+Run = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+Entries = dict[str, list[float]]
+"""Per team id: count, first ms, last ms, then one mass per kind of TIE_KINDS."""
+
+WIDTH = 3 + len(TIE_KINDS)
+_REFERENCE_MS = round(TIE_REFERENCE.timestamp() * 1000)
+_MS_PER_DAY = 86_400_000
+_UNANSWERED = TIE_KINDS.index("email_unanswered")
+_WRITE_ATTEMPTS = 10
+_STALE_MS = 24 * 3600 * 1000
+"""A marker this old is repaired even when its writer's liveness cannot be checked."""
+
+
+def _number(value: float) -> str:
+    if value == 0:
+        return "0"
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def encode(entries: Mapping[str, Sequence[float]]) -> str:
+    """The ``data`` string of a tie set (team ids in sorted order)."""
+    team = sorted(entries)
+    numbers = " ".join(_number(float(v)) for t in team for v in entries[t])
+    return json.dumps(team) + "\n" + numbers
+
+
+def decode(data: str | None) -> Entries:
+    """The entries of a tie set's ``data`` string (empty for ``None``)."""
+    if not data:
+        return {}
+    head, _, numbers = data.partition("\n")
+    team = json.loads(head)
+    values = [float(v) for v in numbers.split()]
+    return {t: values[k * WIDTH : (k + 1) * WIDTH] for k, t in enumerate(team)}
+
+
+def table(rows: Iterable[Mapping[str, Any]]) -> TieTable | None:
+    """The tie table of ``get_account_tie_sets`` rows; ``None`` if they mix half-lives."""
+    team_ids: list[str] = []
+    contact_ids: list[str] = []
+    numbers: list[str] = []
+    half_lives: set[float] = set()
+    for row in rows:
+        head, _, values = str(row["data"] or "").partition("\n")
+        if not head:
+            continue
+        team = json.loads(head)
+        if not team:
+            continue
+        team_ids += team
+        contact_ids += [str(row["contact_id"])] * len(team)
+        numbers.append(values)
+        half_lives.add(float(row["half_life_days"]))
+    if len(half_lives) > 1:
+        return None
+    flat = np.fromstring(" ".join(numbers), sep=" ") if numbers else np.zeros(0)
+    if flat.size != len(team_ids) * WIDTH:
+        raise StoreError("a tie set does not hold one row of numbers per team member")
+    grid = flat.reshape(len(team_ids), WIDTH)
+    return TieTable(
+        team_ids,
+        contact_ids,
+        grid[:, 0],
+        grid[:, 1],
+        grid[:, 2],
+        grid[:, 3:],
+        half_lives.pop() if half_lives else 90.0,
+    )
+
+
+def _slot(kind: str, direction: object, answered: object) -> int:
+    if kind == "email" and direction == "outbound" and answered is False:
+        return _UNANSWERED
+    return TIE_KINDS.index(kind)
+
+
+def _fold(entries: Entries, team_ids: Iterable[str], slot: int, at_ms: int, mass: float) -> None:
+    for team_id in team_ids:
+        entry = entries.get(team_id)
+        if entry is None:
+            entry = [0.0] * WIDTH
+            entry[1] = entry[2] = float(at_ms)
+            entries[team_id] = entry
+        entry[0] += 1
+        if at_ms < entry[1]:
+            entry[1] = float(at_ms)
+        if at_ms > entry[2]:
+            entry[2] = float(at_ms)
+        entry[3 + slot] += mass
+
+
+def _merge(into: Entries, delta: Entries) -> None:
+    for team_id, d in delta.items():
+        entry = into.get(team_id)
+        if entry is None:
+            into[team_id] = list(d)
+            continue
+        entry[0] += d[0]
+        entry[1] = min(entry[1], d[1])
+        entry[2] = max(entry[2], d[2])
+        for k in range(3, WIDTH):
+            entry[k] += d[k]
+
+
+class TieSession:
+    """Tie set updates of one writer, folded in memory and written by :meth:`flush`.
+
+    Parameters
+    ----------
+    run : callable
+        Runs a catalog statement (the store's ``_run``).
+    half_life_days : float
+        The half-life of the decay masses.
+    batch_size : int
+        Contacts per statement when flushing.
+    """
+
+    def __init__(self, run: Run, half_life_days: float, batch_size: int) -> None:
+        self._run = run
+        self.half_life_days = half_life_days
+        self.batch_size = max(1, batch_size)
+        self.session = uuid.uuid4().hex
+        self._started_ms = round(time.time() * 1000)
+        self._deltas: dict[str, Entries] = {}
+        self._recompute: set[str] = set()
+
+    def marker(self, contact_ids: Iterable[str]) -> dict[str, Any]:
+        """The ``PendingTies`` properties to write with a batch that touches ``contact_ids``."""
+        return {
+            "session": self.session,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started_at": self._started_ms,
+            "contact_ids": sorted(set(contact_ids)),
+        }
+
+    def add(self, props: Mapping[str, Any]) -> None:
+        """Fold a new interaction (its stored properties) into the deltas."""
+        at_ms = int(props["occurred_at"])
+        mass = float(2.0 ** ((at_ms - _REFERENCE_MS) / _MS_PER_DAY / self.half_life_days))
+        slot = _slot(str(props["kind"]), props.get("direction"), props.get("answered"))
+        team_ids = props.get("team_ids") or ()
+        for contact_id in props.get("contact_ids") or ():
+            entries = self._deltas.get(contact_id)
+            if entries is None:
+                entries = self._deltas[contact_id] = {}
+            _fold(entries, team_ids, slot, at_ms, mass)
+
+    def recompute(self, contact_ids: Iterable[str]) -> None:
+        """Have the tie sets of ``contact_ids`` rebuilt from their interactions on flush."""
+        self._recompute.update(contact_ids)
+
+    @property
+    def pending(self) -> int:
+        """How many contacts wait for :meth:`flush`."""
+        return len(self._deltas.keys() | self._recompute)
+
+    def flush(self) -> None:
+        """Write every waiting tie set, then drop this session's markers."""
+        contacts = sorted(self._deltas.keys() | self._recompute)
+        for start in range(0, len(contacts), self.batch_size):
+            self._write(contacts[start : start + self.batch_size])
+        self._run("delete_pending_ties", {"session": self.session})
+        self._deltas.clear()
+        self._recompute.clear()
+
+    def _write(self, contact_ids: list[str]) -> None:
+        for _ in range(_WRITE_ATTEMPTS):
+            found = self._run("get_tie_sets", {"ids": contact_ids})
+            if not found:
+                return
+            rebuild = [
+                str(r["contact_id"])
+                for r in found
+                if r["contact_id"] in self._recompute
+                or (
+                    r["version"] is not None
+                    and abs(float(r["half_life_days"] or 0) - self.half_life_days) > 1e-9
+                )
+            ]
+            rebuilt = self._from_interactions(rebuild)
+            rows = []
+            for r in found:
+                cid = str(r["contact_id"])
+                if cid in rebuilt:
+                    entries = rebuilt[cid]
+                else:
+                    entries = decode(r["data"])
+                    _merge(entries, self._deltas.get(cid, {}))
+                rows.append(
+                    {
+                        "id": cid,
+                        "account_id": r["account_id"],
+                        "version": int(r["version"] or 0),
+                        "half_life_days": self.half_life_days,
+                        "data": encode(entries),
+                    }
+                )
+            conflicts = self._run("write_tie_sets", {"rows": rows})[0]["conflicts"]
+            if not conflicts:
+                return
+        raise StoreError(
+            f"the tie sets of {len(contact_ids)} contacts kept changing under this writer "
+            f"({_WRITE_ATTEMPTS} attempts); import again to bring them up to date"
+        )
+
+    def _from_interactions(self, contact_ids: Sequence[str]) -> dict[str, Entries]:
+        """Tie sets rebuilt from every interaction each contact took part in."""
+        out: dict[str, Entries] = {cid: {} for cid in contact_ids}
+        if not contact_ids:
+            return out
+        rows = self._run("get_contact_interactions", {"ids": list(contact_ids)})
+        for row in rows:
+            at_ms = int(row["occurred_at"])
+            mass = float(2.0 ** ((at_ms - _REFERENCE_MS) / _MS_PER_DAY / self.half_life_days))
+            slot = _slot(str(row["kind"]), row["direction"], row["answered"])
+            _fold(out[str(row["contact_id"])], row["team_ids"] or (), slot, at_ms, mass)
+        return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def repair(run: Run, half_life_days: float, batch_size: int) -> int:
+    """Rebuild the tie sets named by the markers of writers that died; return how many.
+
+    A marker is abandoned when its writer ran on this host and its process is gone, or when it
+    is older than a day. Markers of live writers are theirs to flush.
+    """
+    host = socket.gethostname()
+    now_ms = round(time.time() * 1000)
+    dead: dict[str, set[str]] = {}
+    for row in run("get_pending_ties", {}):
+        local = row["host"] == host
+        if (local and not _alive(int(row["pid"]))) or now_ms - int(row["started_at"]) > _STALE_MS:
+            dead.setdefault(str(row["session"]), set()).update(row["contact_ids"] or ())
+    contacts: set[str] = set()
+    for ids in dead.values():
+        contacts |= ids
+    if not dead:
+        return 0
+    fixer = TieSession(run, half_life_days, batch_size)
+    fixer.recompute(contacts)
+    fixer.flush()
+    for session in dead:
+        run("delete_pending_ties", {"session": session})
+    return len(contacts)
