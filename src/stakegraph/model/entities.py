@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -73,17 +74,12 @@ UtcDatetime = Annotated[
 """A timezone-aware UTC time with millisecond precision (the store keeps epoch milliseconds)."""
 
 
-def _check_id(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be empty")
-    if len(value) > 256:
-        raise ValueError("must be at most 256 characters")
-    return value
+EntityId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+"""An external id: non-empty, at most 256 characters, surrounding blanks removed.
 
-
-EntityId = Annotated[str, AfterValidator(_check_id)]
-"""An external id: non-empty, at most 256 characters, surrounding blanks removed."""
+Checked by pydantic's own constraints rather than a Python validator: an import checks several
+ids per record, and a Python call for each was a fifth of the time it took to validate one.
+"""
 
 
 class _Entity(BaseModel):

@@ -245,10 +245,35 @@ class CypherStore(GraphStore):
             session.flush()
         return result
 
+    def _create_interaction_batch(
+        self, batch: Sequence[Interaction], session: TieSession
+    ) -> UpsertResult:
+        rows = []
+        contacts: set[str] = set()
+        for interaction in batch:
+            props = records.interaction_props(interaction)
+            rows.append({k: v for k, v in props.items() if v is not None})
+            contacts.update(interaction.contact_ids)
+        self._run(
+            "create_interactions",
+            {"rows": rows, "pending": session.marker(contacts)},
+        )
+        for props in rows:
+            session.add(props)
+        return UpsertResult(created=[i.id for i in batch])
+
     def _upsert_interaction_batch(
         self, batch: Sequence[Interaction], dry_run: bool, session: TieSession
     ) -> UpsertResult:
         result = UpsertResult()
+        if session.assume_new and not dry_run:
+            # A first import: create the batch without reading which ids exist first. If one
+            # does, the unique constraint refuses the whole batch (nothing is written), and this
+            # writer reads before it writes from then on.
+            try:
+                return self._create_interaction_batch(batch, session)
+            except DuplicateIdError:
+                session.assume_new = False
         existing = self._props_by_id("get_interactions", [i.id for i in batch])
         new_rows: list[dict[str, Any]] = []
         changed_rows: list[dict[str, Any]] = []
@@ -261,7 +286,7 @@ class CypherStore(GraphStore):
                 result.created.append(interaction.id)
                 # A new node needs no nulls: they would only remove properties it lacks.
                 props = {k: v for k, v in props.items() if v is not None}
-                new_rows.append({"id": interaction.id, "props": props})
+                new_rows.append(props)
                 new_contacts.update(interaction.contact_ids)
             elif _same(old, props):
                 result.unchanged.append(interaction.id)
@@ -277,8 +302,8 @@ class CypherStore(GraphStore):
                 "create_interactions",
                 {"rows": new_rows, "pending": session.marker(new_contacts)},
             )
-            for row in new_rows:
-                session.add(row["props"])
+            for props in new_rows:
+                session.add(props)
         if changed_rows:
             self._run(
                 "upsert_interactions",

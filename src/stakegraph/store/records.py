@@ -79,10 +79,26 @@ def team_member_from_props(props: Mapping[str, Any]) -> TeamMember:
 
 
 def interaction_props(interaction: Interaction) -> dict[str, Any]:
-    """Stored properties of an interaction; ``occurred_at`` in epoch milliseconds."""
-    data = _dump(interaction, {"occurred_at"})
-    data["occurred_at"] = to_ms(interaction.occurred_at)
-    return data
+    """Stored properties of an interaction; ``occurred_at`` in epoch milliseconds.
+
+    What ``model_dump(mode="json")`` gives, written out: an import sends every interaction
+    through here, and the generic dump took four times as long.
+    """
+    i = interaction
+    return {
+        "id": i.id,
+        "account_id": i.account_id,
+        "kind": str(i.kind.value),
+        "occurred_at": to_ms(i.occurred_at),
+        "team_ids": list(i.team_ids),
+        "contact_ids": list(i.contact_ids),
+        "sentiment": i.sentiment,
+        "concern": i.concern,
+        "follow_up": i.follow_up,
+        "subject": i.subject,
+        "direction": None if i.direction is None else str(i.direction.value),
+        "answered": i.answered,
+    }
 
 
 def interaction_from_props(props: Mapping[str, Any]) -> Interaction:

@@ -164,6 +164,9 @@ class TieSession:
         self._started_ms = round(time.time() * 1000)
         self._deltas: dict[str, Entries] = {}
         self._recompute: set[str] = set()
+        self.assume_new = True
+        """Whether the writer may create interactions without reading which exist first (it
+        stops once one did)."""
 
     def marker(self, contact_ids: Iterable[str]) -> dict[str, Any]:
         """The ``PendingTies`` properties to write with a batch that touches ``contact_ids``."""
