@@ -9,7 +9,7 @@ from falkordb.helpers import stringify_param_value
 
 from stakegraph.model import Account, Contact
 from stakegraph.store import GraphStore
-from stakegraph.store.falkor import cypher_literal, cypher_params
+from stakegraph.store.falkor import cypher_literal, cypher_params, fast_literal
 
 TRICKY = [
     "plain", 'a "quoted" word', "back\\slash", "ends with \\", '\\"', "new\nline\ttab\rcr",
@@ -52,3 +52,14 @@ def test_tricky_text_round_trips_through_the_store(store: GraphStore) -> None:
     assert store.get_contact('c"1\\') == contact
     # Writing the same records again changes nothing: what was read back is what was sent.
     assert store.upsert_accounts(accounts).unchanged == [a.id for a in accounts]
+
+
+@pytest.mark.store
+@pytest.mark.parametrize(
+    "value", [*VALUES, {"not an identifier": 1, "x": "ctl\x01\x1f"}, ["\\u0041", 'a,"k":1']]
+)
+def test_fast_literals_read_back_as_sent(store: GraphStore, value: Any) -> None:
+    graph = store._graph  # type: ignore[attr-defined]
+    got = graph.query("CYPHER v=" + fast_literal(value) + " RETURN $v").result_set[0][0]
+    # FalkorDB prints floats back with 15 significant digits; what it stored is exact.
+    assert got == (pytest.approx(value, rel=1e-14) if isinstance(value, float) else value)

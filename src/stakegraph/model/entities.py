@@ -6,7 +6,7 @@ is an idempotent upsert.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
@@ -61,9 +61,18 @@ def format_utc(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_NO_OFFSET = timedelta(0)
+
+
 def _truncate_ms(value: datetime) -> datetime:
-    value = to_utc(value)
-    return value.replace(microsecond=(value.microsecond // 1000) * 1000)
+    if value.tzinfo is not UTC:
+        # A parsed "...Z" carries pydantic's own UTC zone: swapping it is much cheaper than
+        # converting (this runs for every record an import reads).
+        offset = value.utcoffset()
+        value = value.replace(tzinfo=UTC) if offset == _NO_OFFSET else to_utc(value)
+    if value.microsecond % 1000:
+        value = value.replace(microsecond=(value.microsecond // 1000) * 1000)
+    return value
 
 
 UtcDatetime = Annotated[

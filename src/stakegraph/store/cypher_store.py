@@ -248,18 +248,11 @@ class CypherStore(GraphStore):
     def _create_interaction_batch(
         self, batch: Sequence[Interaction], session: TieSession
     ) -> UpsertResult:
-        rows = []
-        contacts: set[str] = set()
-        for interaction in batch:
-            props = records.interaction_props(interaction)
-            rows.append({k: v for k, v in props.items() if v is not None})
-            contacts.update(interaction.contact_ids)
-        self._run(
-            "create_interactions",
-            {"rows": rows, "pending": session.marker(contacts)},
-        )
-        for props in rows:
-            session.add(props)
+        rows = [records.interaction_row(i) for i in batch]
+        session.mark()
+        self._run("create_interactions", {"rows": rows})
+        for row in rows:
+            session.add(row[2], row[3], row[10], row[11], row[4], row[5])
         return UpsertResult(created=[i.id for i in batch])
 
     def _upsert_interaction_batch(
@@ -275,19 +268,15 @@ class CypherStore(GraphStore):
             except DuplicateIdError:
                 session.assume_new = False
         existing = self._props_by_id("get_interactions", [i.id for i in batch])
-        new_rows: list[dict[str, Any]] = []
+        new: list[Interaction] = []
         changed_rows: list[dict[str, Any]] = []
-        new_contacts: set[str] = set()
         changed_contacts: set[str] = set()
         for interaction in batch:
             props = records.interaction_props(interaction)
             old = existing.get(interaction.id)
             if old is None:
                 result.created.append(interaction.id)
-                # A new node needs no nulls: they would only remove properties it lacks.
-                props = {k: v for k, v in props.items() if v is not None}
-                new_rows.append(props)
-                new_contacts.update(interaction.contact_ids)
+                new.append(interaction)
             elif _same(old, props):
                 result.unchanged.append(interaction.id)
             else:
@@ -297,18 +286,11 @@ class CypherStore(GraphStore):
                 changed_rows.append({"id": interaction.id, "props": props})
         if dry_run:
             return result
-        if new_rows:
-            self._run(
-                "create_interactions",
-                {"rows": new_rows, "pending": session.marker(new_contacts)},
-            )
-            for props in new_rows:
-                session.add(props)
+        if new:
+            self._create_interaction_batch(new, session)
         if changed_rows:
-            self._run(
-                "upsert_interactions",
-                {"rows": changed_rows, "pending": session.marker(changed_contacts)},
-            )
+            session.mark()
+            self._run("upsert_interactions", {"rows": changed_rows})
             session.recompute(changed_contacts)
         return result
 
@@ -380,7 +362,7 @@ class CypherStore(GraphStore):
         )
         recent = tuple(records.from_ms(int(ms)) for ms in (recent_rows[0]["recent"] or []))
         total = int(recent_rows[0]["total"]) if recent_rows else 0
-        if not full and self._ties_settled([c.id for c in contacts]):
+        if not full and self._ties_settled():
             table = tiesets.table(self._run("get_account_tie_sets", {"account_id": account_id}))
             if (
                 table is not None
@@ -422,9 +404,9 @@ class CypherStore(GraphStore):
             interaction_count=total,
         )
 
-    def _ties_settled(self, contact_ids: list[str]) -> bool:
-        """False while a writer's tie sets for one of these contacts are not written yet."""
-        rows = self._run("count_pending_ties", {"contact_ids": contact_ids})
+    def _ties_settled(self) -> bool:
+        """False while a writer may have tie sets still to write."""
+        rows = self._run("count_pending_ties", {})
         return not rows or int(rows[0]["pending"]) == 0
 
     def role_changes(

@@ -13,6 +13,7 @@ from typing import Any
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
 
 __all__ = [
+    "INTERACTION_FIELDS",
     "account_from_props",
     "account_props",
     "contact_from_props",
@@ -20,6 +21,7 @@ __all__ = [
     "from_ms",
     "interaction_from_props",
     "interaction_props",
+    "interaction_row",
     "role_change_from_props",
     "role_change_props",
     "team_member_from_props",
@@ -99,6 +101,34 @@ def interaction_props(interaction: Interaction) -> dict[str, Any]:
         "direction": None if i.direction is None else str(i.direction.value),
         "answered": i.answered,
     }
+
+
+INTERACTION_FIELDS: tuple[str, ...] = (
+    "id", "account_id", "kind", "occurred_at", "team_ids", "contact_ids", "sentiment", "concern",
+    "follow_up", "subject", "direction", "answered",
+)  # fmt: skip
+"""The stored properties of an interaction, in the order of :func:`interaction_row`."""
+
+
+def interaction_row(interaction: Interaction) -> list[Any]:
+    """The stored properties of a new interaction as a list in :data:`INTERACTION_FIELDS` order
+    (``cypher/create_interactions.cypher`` names them): a list of lists is sent to the database
+    as plain JSON, a third of the time a list of maps takes."""
+    i = interaction
+    return [
+        i.id,
+        i.account_id,
+        str(i.kind.value),
+        to_ms(i.occurred_at),
+        list(i.team_ids),
+        list(i.contact_ids),
+        i.sentiment,
+        i.concern,
+        i.follow_up,
+        i.subject,
+        None if i.direction is None else str(i.direction.value),
+        i.answered,
+    ]
 
 
 def interaction_from_props(props: Mapping[str, Any]) -> Interaction:

@@ -11,13 +11,13 @@ them, in that order, ``3 + len(TIE_KINDS)`` numbers separated by spaces: the int
 the first and last interaction (epoch ms), and one decay mass per kind of
 :data:`~stakegraph.model.snapshot.TIE_KINDS` (see :func:`~stakegraph.model.snapshot.decay_mass`).
 
-Writes go through a :class:`TieSession`: interactions are written at once, each batch with a
-``PendingTies`` marker naming its contacts, in the same statement; the session folds the new
-interactions into per-contact deltas in memory, and :meth:`TieSession.flush` merges them into
-the stored tie sets (read, merge, write only if nobody wrote in between) and then drops its
-markers. A long import so writes each contact's tie set once instead of once per batch. While
-a marker names one of an account's contacts, reports read the interactions themselves; markers
-left by a writer that died are repaired by :func:`repair` (tie sets recomputed from scratch).
+Writes go through a :class:`TieSession`: before its first interaction a writer stores a
+``PendingTies`` marker; it writes interactions at once, folds them into per-contact deltas in
+memory, and :meth:`TieSession.flush` merges those into the stored tie sets (read, merge, write
+only if nobody wrote in between) and then drops its marker. A long import so writes each
+contact's tie set once instead of once per batch. While any marker exists, reports read the
+interactions themselves, so they are never computed from stale tie sets; a writer that dies
+leaves its marker behind, and :func:`repair` rebuilds every tie set from the interactions.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ Entries = dict[str, list[float]]
 """Per team id: count, first ms, last ms, then one mass per kind of TIE_KINDS."""
 
 WIDTH = 3 + len(TIE_KINDS)
+assert WIDTH == 9, "_fold writes out a row of this width"
 _REFERENCE_MS = round(TIE_REFERENCE.timestamp() * 1000)
 _MS_PER_DAY = 86_400_000
 _UNANSWERED = TIE_KINDS.index("email_unanswered")
@@ -116,18 +117,18 @@ def _slot(kind: str, direction: object, answered: object) -> int:
 
 
 def _fold(entries: Entries, team_ids: Iterable[str], slot: int, at_ms: int, mass: float) -> None:
+    at = float(at_ms)
+    column = 3 + slot
     for team_id in team_ids:
         entry = entries.get(team_id)
         if entry is None:
-            entry = [0.0] * WIDTH
-            entry[1] = entry[2] = float(at_ms)
-            entries[team_id] = entry
+            entry = entries[team_id] = [0.0, at, at, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         entry[0] += 1
-        if at_ms < entry[1]:
-            entry[1] = float(at_ms)
-        if at_ms > entry[2]:
-            entry[2] = float(at_ms)
-        entry[3 + slot] += mass
+        if at < entry[1]:
+            entry[1] = at
+        elif at > entry[2]:
+            entry[2] = at
+        entry[column] += mass
 
 
 def _merge(into: Entries, delta: Entries) -> None:
@@ -164,30 +165,41 @@ class TieSession:
         self._started_ms = round(time.time() * 1000)
         self._deltas: dict[str, Entries] = {}
         self._recompute: set[str] = set()
+        self._marked = False
         self.assume_new = True
         """Whether the writer may create interactions without reading which exist first (it
         stops once one did)."""
 
-    def marker(self, contact_ids: Iterable[str]) -> dict[str, Any]:
-        """The ``PendingTies`` properties to write with a batch that touches ``contact_ids``."""
-        return {
+    def mark(self) -> None:
+        """Store this writer's marker, once, before its first interaction is written."""
+        if self._marked:
+            return
+        marker = {
             "session": self.session,
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "started_at": self._started_ms,
-            "contact_ids": sorted(set(contact_ids)),
         }
+        self._run("mark_pending_ties", {"marker": marker})
+        self._marked = True
 
-    def add(self, props: Mapping[str, Any]) -> None:
-        """Fold a new interaction (its stored properties) into the deltas."""
-        at_ms = int(props["occurred_at"])
+    def add(
+        self,
+        kind: str,
+        at_ms: int,
+        direction: str | None,
+        answered: bool | None,
+        team_ids: Sequence[str],
+        contact_ids: Sequence[str],
+    ) -> None:
+        """Fold a new interaction into the deltas."""
         mass = float(2.0 ** ((at_ms - _REFERENCE_MS) / _MS_PER_DAY / self.half_life_days))
-        slot = _slot(str(props["kind"]), props.get("direction"), props.get("answered"))
-        team_ids = props.get("team_ids") or ()
-        for contact_id in props.get("contact_ids") or ():
-            entries = self._deltas.get(contact_id)
+        slot = _slot(kind, direction, answered)
+        deltas = self._deltas
+        for contact_id in contact_ids:
+            entries = deltas.get(contact_id)
             if entries is None:
-                entries = self._deltas[contact_id] = {}
+                entries = deltas[contact_id] = {}
             _fold(entries, team_ids, slot, at_ms, mass)
 
     def recompute(self, contact_ids: Iterable[str]) -> None:
@@ -200,11 +212,13 @@ class TieSession:
         return len(self._deltas.keys() | self._recompute)
 
     def flush(self) -> None:
-        """Write every waiting tie set, then drop this session's markers."""
+        """Write every waiting tie set, then drop this writer's marker."""
         contacts = sorted(self._deltas.keys() | self._recompute)
         for start in range(0, len(contacts), self.batch_size):
             self._write(contacts[start : start + self.batch_size])
-        self._run("delete_pending_ties", {"session": self.session})
+        if self._marked:
+            self._run("delete_pending_ties", {"session": self.session})
+            self._marked = False
         self._deltas.clear()
         self._recompute.clear()
 
@@ -228,6 +242,8 @@ class TieSession:
                 cid = str(r["contact_id"])
                 if cid in rebuilt:
                     entries = rebuilt[cid]
+                    if not entries and r["version"] is None:
+                        continue  # nobody met: no tie set to keep
                 else:
                     entries = decode(r["data"])
                     _merge(entries, self._deltas.get(cid, {}))
@@ -240,6 +256,8 @@ class TieSession:
                         "data": encode(entries),
                     }
                 )
+            if not rows:
+                return
             conflicts = self._run("write_tie_sets", {"rows": rows})[0]["conflicts"]
             if not conflicts:
                 return
@@ -273,26 +291,35 @@ def _alive(pid: int) -> bool:
 
 
 def repair(run: Run, half_life_days: float, batch_size: int) -> int:
-    """Rebuild the tie sets named by the markers of writers that died; return how many.
+    """Rebuild every tie set if a writer died with tie sets unwritten; return how many.
 
-    A marker is abandoned when its writer ran on this host and its process is gone, or when it
-    is older than a day. Markers of live writers are theirs to flush.
+    A writer is taken for dead when it ran on this host and its process is gone, or when its
+    marker is older than a day. Markers of live writers are theirs to drop. A dead writer's
+    marker names no contacts (writing those with every batch cost the import a sixth of its
+    time), so every contact's tie set is rebuilt from the interactions: minutes on a large
+    store, and only after a crash.
     """
     host = socket.gethostname()
     now_ms = round(time.time() * 1000)
-    dead: dict[str, set[str]] = {}
-    for row in run("get_pending_ties", {}):
-        local = row["host"] == host
-        if (local and not _alive(int(row["pid"]))) or now_ms - int(row["started_at"]) > _STALE_MS:
-            dead.setdefault(str(row["session"]), set()).update(row["contact_ids"] or ())
-    contacts: set[str] = set()
-    for ids in dead.values():
-        contacts |= ids
+    dead = [
+        str(row["session"])
+        for row in run("get_pending_ties", {})
+        if (row["host"] == host and not _alive(int(row["pid"])))
+        or now_ms - int(row["started_at"]) > _STALE_MS
+    ]
     if not dead:
         return 0
     fixer = TieSession(run, half_life_days, batch_size)
-    fixer.recompute(contacts)
-    fixer.flush()
+    rebuilt = 0
+    after = ""
+    while True:
+        page = [str(r["id"]) for r in run("get_contact_ids", {"after": after, "limit": batch_size})]
+        if not page:
+            break
+        fixer.recompute(page)
+        fixer.flush()
+        rebuilt += len(page)
+        after = page[-1]
     for session in dead:
         run("delete_pending_ties", {"session": session})
-    return len(contacts)
+    return rebuilt
