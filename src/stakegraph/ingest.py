@@ -17,15 +17,18 @@ interactions is written by a background thread while the next one is read and va
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from queue import Empty
 from typing import Any
 
 from pydantic import ValidationError
 
+from stakegraph.errors import StakegraphError
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
 from stakegraph.store.base import GraphStore, UpsertResult
 from stakegraph.store.tiesets import TieSession
@@ -34,9 +37,12 @@ __all__ = [
     "SECTIONS",
     "EntityCounts",
     "ImportReport",
+    "InWorker",
     "Record",
     "Reject",
+    "Validated",
     "ingest",
+    "validate",
 ]
 
 SECTIONS: tuple[str, ...] = ("accounts", "team", "contacts", "interactions")
@@ -138,6 +144,93 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
     return first, "; ".join(f"{loc}: {m}" if loc else m for loc, m in problems)
 
 
+Validated = tuple[str, Account | TeamMember | Contact | Interaction, str]
+"""``(section, entity, location)``: a record that passed its model's validation."""
+
+
+def validate(item: Record | Reject | Validated, source: str) -> Validated | Reject:
+    """One record validated with its section's model, or the reason it is rejected.
+
+    Pure: the worker process of :class:`InWorker` runs it as well as the pipeline. A
+    :class:`Reject` or an already validated record comes back as it is.
+    """
+    if isinstance(item, Reject):
+        return item
+    section, raw, location = item
+    if section not in _MODELS:
+        return Reject(source, location, f"unknown section {section!r}")
+    if isinstance(raw, Account | TeamMember | Contact | Interaction):
+        return section, raw, location
+    if not isinstance(raw, dict):
+        return Reject(source, location, "a record must be a JSON object", section)
+    record_id = raw.get("id")
+    rid = str(record_id) if record_id is not None else None
+    try:
+        return section, _MODELS[section].model_validate(raw), location
+    except ValidationError as exc:
+        field_name, reason = _describe(exc)
+        return Reject(source, location, reason, section, rid, field_name)
+
+
+@dataclass(frozen=True)
+class InWorker:
+    """Records that a worker process reads and validates while this one writes them.
+
+    For big files: reading and validating take about as long as writing, and a second process
+    does them on another core. ``read(*args)`` gives the records; it runs in the worker, so it
+    must be a module-level function and ``args`` picklable (a path, say).
+    """
+
+    read: Callable[..., Iterable[Record | Reject]]
+    args: tuple[Any, ...] = ()
+    batch_size: int = 1000
+
+
+def _validate_in_worker(source: InWorker, name: str, queue: Any) -> None:
+    """The worker: read, validate, and send the results in order, a batch at a time."""
+    try:
+        batch: list[Validated | Reject] = []
+        for item in source.read(*source.args):
+            batch.append(validate(item, name))
+            if len(batch) >= source.batch_size:
+                queue.put(batch)
+                batch = []
+        queue.put(batch)
+        queue.put(None)
+    except BaseException as exc:  # sent to the parent, which raises it
+        queue.put(exc)
+
+
+def _validated(source: InWorker, name: str) -> Iterator[Validated | Reject]:
+    """The records of ``source``, validated by a worker process, in their order."""
+    context = multiprocessing.get_context("spawn")
+    # A few batches in flight at most: memory stays bounded when the writes are slower.
+    queue = context.Queue(maxsize=4)
+    worker = context.Process(
+        target=_validate_in_worker, args=(source, name, queue), name="ingest-validator"
+    )
+    worker.start()
+    try:
+        while True:
+            try:
+                batch = queue.get(timeout=1.0)
+            except Empty:
+                if not worker.is_alive():
+                    raise StakegraphError(
+                        f"the process reading {name} stopped (exit code {worker.exitcode})"
+                    ) from None
+                continue
+            if batch is None:
+                break
+            if isinstance(batch, BaseException):
+                raise batch
+            yield from batch
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
 class _Pipeline:
     def __init__(
         self,
@@ -186,27 +279,14 @@ class _Pipeline:
         if section in self.report.counts:
             self.report.counts[section].rejected += 1
 
-    def add(self, item: Record | Reject) -> None:
-        if isinstance(item, Reject):
-            self.report.rejects.append(item)
-            if item.entity in self.report.counts:
-                self.report.counts[item.entity].rejected += 1
+    def add(self, item: Record | Reject | Validated) -> None:
+        checked = validate(item, self.source)
+        if isinstance(checked, Reject):
+            self.report.rejects.append(checked)
+            if checked.entity in self.report.counts:
+                self.report.counts[checked.entity].rejected += 1
             return
-        section, raw, location = item
-        if section not in _MODELS:
-            self.reject(None, location, f"unknown section {section!r}")
-            return
-        record_id = raw.get("id") if isinstance(raw, dict) else None
-        rid = str(record_id) if record_id is not None else None
-        if not isinstance(raw, dict):
-            self.reject(section, location, "a record must be a JSON object")
-            return
-        try:
-            entity = _MODELS[section].model_validate(raw)
-        except ValidationError as exc:
-            field_name, reason = _describe(exc)
-            self.reject(section, location, reason, record_id=rid, field_name=field_name)
-            return
+        section, entity, location = checked
         self.pending[section].append((entity, location))
         if len(self.pending[section]) >= self.batch_size:
             self.flush(section)
@@ -337,9 +417,8 @@ class _Pipeline:
         self.report.role_changes += result.role_changes
         self.report.created_contacts.update(result.created)
         self.known["contacts"].update(c.id for c in contacts)
-        self.report.touched_accounts.update(
-            c.account_id for c in contacts if c.id in set(result.created + result.updated)
-        )
+        written = set(result.created + result.updated)
+        self.report.touched_accounts.update(c.account_id for c in contacts if c.id in written)
         for change in result.role_changes:
             self.report.touched_accounts.update({change.account_id, change.old_account_id})
         self._progress("contacts", len(accepted))
@@ -465,7 +544,7 @@ def _rare_garbage_collection() -> Iterator[None]:
 
 def ingest(
     store: GraphStore,
-    records: Iterable[Record | Reject],
+    records: Iterable[Record | Reject] | InWorker,
     *,
     source: str,
     dry_run: bool = False,
@@ -482,6 +561,7 @@ def ingest(
     records
         ``(section, raw dict, location)`` tuples, and :class:`Reject` items for input the source
         could not parse; sections are ``accounts``, ``team``, ``contacts``, ``interactions``.
+        Or an :class:`InWorker`: a source read and validated by a worker process.
     source
         Names the input in rejects (a file name, ``"api"``...).
     dry_run
@@ -505,8 +585,9 @@ def ingest(
             on_progress=on_progress,
             ties=ties,
         )
+        items = _validated(records, source) if isinstance(records, InWorker) else records
         try:
-            for item in records:
+            for item in items:
                 pipeline.add(item)
             return pipeline.finish()
         finally:

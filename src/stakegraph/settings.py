@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
     write_batch_size: int = 1000
     server_start_timeout_s: float = 20.0
+    # Imports: a bundle file at least this big is read and validated by a worker process while
+    # this one writes (starting it costs about half a second); 0 never uses one.
+    import_worker_min_bytes: int = 8_000_000
 
     # Neo4j (store/neo4j.py): how long the driver keeps retrying a transaction that failed for a
     # transient reason (deadlock, leader switch, lost connection), and how long a connect may take.

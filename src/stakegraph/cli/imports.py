@@ -15,7 +15,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from stakegraph.bundle.io import read_bundle_file
-from stakegraph.ingest import SECTIONS, ImportReport, ingest
+from stakegraph.ingest import SECTIONS, ImportReport, InWorker, ingest
 from stakegraph.store import GraphStore
 
 from .alerts import raise_import_alerts
@@ -125,6 +125,8 @@ def import_bundle(
     """Import a bundle file: validated, idempotent, bad records reported and skipped."""
     settings = cli_settings(ctx)
     records: Any = read_bundle_file(file)
+    if 0 < settings.import_worker_min_bytes <= file.stat().st_size:
+        records = InWorker(read_bundle_file, (file,), settings.write_batch_size)
     with cli_store(ctx) as store:
         report = run_import(
             store,

@@ -51,19 +51,11 @@ _STALE_MS = 24 * 3600 * 1000
 """A marker this old is repaired even when its writer's liveness cannot be checked."""
 
 
-def _number(value: float) -> str:
-    if value == 0:
-        return "0"
-    if value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value)
-
-
 def encode(entries: Mapping[str, Sequence[float]]) -> str:
-    """The ``data`` string of a tie set (team ids in sorted order)."""
+    """The ``data`` string of a tie set (team ids in sorted order; numbers as ``repr`` writes
+    them, which reads back exactly)."""
     team = sorted(entries)
-    numbers = " ".join(_number(float(v)) for t in team for v in entries[t])
-    return json.dumps(team) + "\n" + numbers
+    return json.dumps(team) + "\n" + " ".join([repr(float(v)) for t in team for v in entries[t]])
 
 
 def decode(data: str | None) -> Entries:
