@@ -177,7 +177,12 @@ class Contact(_Entity):
     @field_validator("buying_roles")
     @classmethod
     def _unique_roles(cls, value: list[BuyingRole]) -> list[BuyingRole]:
-        return sorted(set(value), key=list(BuyingRole).index)
+        if not value:
+            return value
+        return sorted(set(value), key=_BUYING_ROLE_ORDER.__getitem__)
+
+
+_BUYING_ROLE_ORDER = {role: k for k, role in enumerate(BuyingRole)}
 
 
 class TeamMember(_Entity):
