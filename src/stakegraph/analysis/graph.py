@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
+import numpy as np
 
 from stakegraph.analysis.ties import TieColumns, TieStrength
 from stakegraph.errors import ValidationFailed
@@ -148,18 +149,24 @@ def relationship_graph(
             role=str(member.role),
         )
     active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=lambda c: c.id)
+    weights = settings.seniority_weights
     for contact in active:
+        seniority = str(contact.seniority)
+        # is_senior and seniority_weight, with the seniority looked up once per contact.
+        senior = seniority in settings.senior_seniorities or any(
+            str(role) in settings.senior_buying_roles for role in contact.buying_roles
+        )
         G.add_node(
             contact.id,
             side=THEIRS,
             name=contact.name,
             title=contact.title,
-            seniority=str(contact.seniority),
+            seniority=seniority,
             function=str(contact.function),
             stance=str(contact.stance),
             status=str(contact.status),
-            senior=is_senior(contact, settings),
-            weight=seniority_weight(contact, settings),
+            senior=senior,
+            weight=float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
         )
     theirs = {c.id for c in active}
     G.add_edges_from(
@@ -190,6 +197,8 @@ def add_ties(
     theirs = {n for n, side in G.nodes(data="side") if side == THEIRS}
     if isinstance(ties, TieColumns):
         rows = ties.between(ours, theirs)
+        if live_only:
+            rows = rows.select(np.flatnonzero(rows.live))
         G.add_edges_from(
             (
                 team_id,
@@ -211,7 +220,6 @@ def add_ties(
                 rows.last_at,
                 strict=True,
             )
-            if live or not live_only
         )
         return
     G.add_edges_from(

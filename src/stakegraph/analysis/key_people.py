@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -91,13 +92,12 @@ def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage) -> dict[str, float]
 
 
 def _coverage_after(
-    G: nx.Graph,
+    data: Mapping[str, Any],
     person: str,
     coverage: SeniorCoverage,
     only_tie: dict[str, float],
     covered: set[str],
 ) -> float:
-    data = G.nodes[person]
     if data["side"] == THEIRS:
         if not data["senior"]:
             return coverage.senior
@@ -176,10 +176,12 @@ def key_people(
     only_tie = _only_tie_weights(G, coverage)
     covered = set(coverage.covered)
     out: list[PersonLoss] = []
+    nodes = G.nodes
     for person in sorted(held):
-        side = G.nodes[person]["side"]
+        data = nodes[person]
+        side = data["side"]
         thread_loss = 1 if person in essential else 0
-        after = _coverage_after(G, person, coverage, only_tie, covered)
+        after = _coverage_after(data, person, coverage, only_tie, covered)
         coverage_loss = max(0.0, coverage.senior - after)
         share = held[person] / total if total > 0 else 0.0
         reasons: list[str] = []

@@ -7,6 +7,7 @@ hangs on, coverage names the uncovered. Floats are rounded to 4 decimals in JSON
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Annotated, Any, Literal, TypeVar
 
 import networkx as nx
@@ -292,25 +293,45 @@ def _ties(tied: TieColumns) -> list[Tie]:
     the strengths are rounded so that float noise (interactions vs aggregates) cannot reorder
     equal ties.
     """
-    order = np.argsort(-np.round(tied.strength, 9), kind="stable").tolist()
-    team_ids, contact_ids, last_at = tied.team_ids, tied.contact_ids, tied.last_at
-    strength, live = tied.strength.tolist(), tied.live.tolist()
-    interactions = tied.interactions.tolist()
-    return [
-        _trusted(
-            Tie,
+    if not len(tied):
+        return []
+    order = np.argsort(-np.round(tied.strength, 9), kind="stable")
+    pick = itemgetter(*order.tolist())
+
+    def picked(values: list[Any]) -> tuple[Any, ...]:
+        chosen = pick(values)
+        return chosen if len(order) > 1 else (chosen,)
+
+    # _trusted, unrolled: this loop runs once per tie of the account (thousands).
+    new, fields_set = object.__new__, _TIE_FIELDS
+    ties: list[Tie] = []
+    append = ties.append
+    for team_id, contact_id, strength, live, interactions, last_at in zip(
+        picked(tied.team_ids),
+        picked(tied.contact_ids),
+        tied.strength[order].tolist(),
+        tied.live[order].tolist(),
+        tied.interactions[order].tolist(),
+        picked(tied.last_at),
+        strict=True,
+    ):
+        model = new(Tie)
+        _set_dict(
+            model,
             {
-                "team_id": team_ids[k],
-                "contact_id": contact_ids[k],
-                "strength": strength[k],
-                "live": live[k],
-                "interactions": interactions[k],
-                "last_at": last_at[k],
+                "team_id": team_id,
+                "contact_id": contact_id,
+                "strength": strength,
+                "live": live,
+                "interactions": interactions,
+                "last_at": last_at,
             },
-            _TIE_FIELDS,
         )
-        for k in order
-    ]
+        _set_fields_set(model, fields_set)
+        _set_extra(model, None)
+        _set_private(model, None)
+        append(model)
+    return ties
 
 
 def build_report(
@@ -383,7 +404,7 @@ def build_report(
     live = [(tied.team_ids[k], tied.contact_ids[k], strengths[k]) for k in live_rows]
     held = live_strength(G, live)
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
-    all_threads = threads(G, held=held, live=live)
+    all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used
     coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
     losses = key_people(
         G,

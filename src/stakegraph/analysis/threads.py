@@ -19,7 +19,7 @@ people is named rather than them.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -93,14 +93,14 @@ def _live_adjacency(live: LiveTies, keep: Collection[str] | None) -> dict[str, l
     # live_bipartite's graph as a dict of sorted neighbour lists: the same nodes and edges,
     # without paying networkx's per-edge bookkeeping for a graph only searched here.
     wanted = None if keep is None else set(keep)
-    adjacency: dict[str, list[str]] = {}
+    adjacency: defaultdict[str, list[str]] = defaultdict(list)
     for team_id, contact_id, _ in live:
         if wanted is None or contact_id in wanted:
-            adjacency.setdefault(team_id, []).append(contact_id)
-            adjacency.setdefault(contact_id, []).append(team_id)
+            adjacency[team_id].append(contact_id)
+            adjacency[contact_id].append(team_id)
     for neighbours in adjacency.values():
-        neighbours.sort()
-    return adjacency
+        neighbours.sort()  # already in order when ``live`` is (live_ties sorts it): linear
+    return dict(adjacency)
 
 
 def _pieces(B: Adjacency) -> list[set[str]]:
@@ -233,8 +233,10 @@ def _alternating_reach(B: Adjacency, matching: Mapping[str, str], top: set[str])
     queue = deque(sorted(reached))
     while queue:
         u = queue.popleft()
-        for v in sorted(B[u]):
-            if v in reached or matching.get(u) == v:
+        mate = matching.get(u)
+        # Any visiting order reaches the same set: no need to sort the neighbours.
+        for v in B[u]:
+            if v in reached or v == mate:
                 continue
             reached.add(v)
             partner = matching.get(v)
@@ -292,6 +294,7 @@ def threads(
     *,
     held: Mapping[str, float] | None = None,
     live: LiveTies | None = None,
+    essential: bool = True,
 ) -> Threads:
     """Maximum matching of live ties between our team and ``contacts``, with its cover.
 
@@ -306,6 +309,9 @@ def threads(
         breaks ties between equally small covers).
     live : sequence of (str, str, float), optional
         :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
+    essential : bool
+        Whether to find :attr:`Threads.essential` (two more searches of the graph); when False
+        it is left empty.
 
     Returns
     -------
@@ -348,5 +354,5 @@ def threads(
         count=len(pairs),
         matching=pairs,
         cover=sorted(cover),
-        essential=sorted(essential_people(B, matching, ours)),
+        essential=sorted(essential_people(B, matching, ours)) if essential else [],
     )

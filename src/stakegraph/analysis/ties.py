@@ -196,13 +196,16 @@ class TieColumns:
 
     def between(self, team_ids: Container[str], contact_ids: Container[str]) -> TieColumns:
         """The ties between one of ``team_ids`` and one of ``contact_ids``."""
+        # Usually every pair qualifies: check each distinct id once before looking at the rows.
+        if all(t in team_ids for t in set(self.team_ids)) and all(
+            c in contact_ids for c in set(self.contact_ids)
+        ):
+            return self
         keep = [
             k
             for k, (t, c) in enumerate(zip(self.team_ids, self.contact_ids, strict=True))
             if t in team_ids and c in contact_ids
         ]
-        if len(keep) == len(self):
-            return self
         return self.select(np.array(keep, dtype=np.int64))
 
     def ties(self) -> list[TieStrength]:
