@@ -197,29 +197,22 @@ def add_ties(
     theirs = {n for n, side in G.nodes(data="side") if side == THEIRS}
     if isinstance(ties, TieColumns):
         rows = ties.between(ours, theirs)
-        if live_only:
-            rows = rows.select(np.flatnonzero(rows.live))
+        team_ids, contact_ids, last_at = rows.team_ids, rows.contact_ids, rows.last_at
+        strength, live = rows.strength.tolist(), rows.live.tolist()
+        interactions = rows.interactions.tolist()
         G.add_edges_from(
             (
-                team_id,
-                contact_id,
+                team_ids[k],
+                contact_ids[k],
                 {
                     "kind": TIE,
-                    "strength": strength,
-                    "live": live,
-                    "interactions": interactions,
-                    "last_at": last_at,
+                    "strength": strength[k],
+                    "live": live[k],
+                    "interactions": interactions[k],
+                    "last_at": last_at[k],
                 },
             )
-            for team_id, contact_id, strength, live, interactions, last_at in zip(
-                rows.team_ids,
-                rows.contact_ids,
-                rows.strength.tolist(),
-                rows.live.tolist(),
-                rows.interactions.tolist(),
-                rows.last_at,
-                strict=True,
-            )
+            for k in (np.flatnonzero(rows.live) if live_only else np.arange(len(rows))).tolist()
         )
         return
     G.add_edges_from(

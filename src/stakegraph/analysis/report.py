@@ -257,6 +257,8 @@ def _trusted(cls: type[_M], values: dict[str, Any], fields_set: set[str] | None 
 
 _PERSON_FIELDS = set(Person.model_fields)
 _TIE_FIELDS = set(Tie.model_fields)
+_KEY_PERSON_FIELDS = set(KeyPerson.model_fields)
+_LOSS_FIELDS = set(Loss.model_fields)
 
 
 def _people(G: nx.Graph, ours: set[str]) -> list[Person]:
@@ -425,9 +427,7 @@ def build_report(
         settings,
     )
 
-    def side(node: str) -> Side:
-        return "ours" if node in ours else "theirs"
-
+    node_data = dict(G.nodes(data=True))
     people = _people(G, ours) if people_and_ties else []
     ties = _ties(tied) if people_and_ties else []
     annual_value = snapshot.account.annual_value
@@ -468,8 +468,8 @@ def build_report(
                 KeyPerson,
                 {
                     "id": p.id,
-                    "side": side(p.id),
-                    "name": nodes[p.id]["name"],
+                    "side": "ours" if p.side == OURS else "theirs",
+                    "name": node_data[p.id]["name"],
                     "loss": _trusted(
                         Loss,
                         {
@@ -477,10 +477,12 @@ def build_report(
                             "senior_coverage": p.senior_coverage,
                             "strength_share": p.strength_share,
                         },
+                        _LOSS_FIELDS,
                     ),
                     "single_point_of_failure": p.single_point_of_failure,
                     "reasons": p.reasons,
                 },
+                _KEY_PERSON_FIELDS,
             )
             for p in losses
         ],

@@ -321,7 +321,8 @@ def _utc_from_ms(ms: npt.NDArray[np.int64]) -> list[datetime | None]:
     # Many pairs share their last interaction (a meeting of several people): convert each
     # distinct instant once, exactly as TieTable.__getitem__ does.
     distinct, where = np.unique(ms, return_inverse=True)
-    instants = [datetime.fromtimestamp(m / 1000, tz=UTC) for m in distinct.tolist()]
+    # numpy divides as Python would (milliseconds are exact in a double): the same instants.
+    instants = [datetime.fromtimestamp(seconds, UTC) for seconds in (distinct / 1000).tolist()]
     return [instants[k] for k in where.tolist()]
 
 
