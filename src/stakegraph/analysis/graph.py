@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
+import numpy as np
 
-from stakegraph.analysis.ties import TieStrength
+from stakegraph.analysis.ties import TieColumns, TieStrength
 from stakegraph.errors import ValidationFailed
 from stakegraph.model import AccountSnapshot, Contact, Status
 from stakegraph.settings import AnalysisSettings
@@ -26,6 +27,7 @@ __all__ = [
     "THEIRS",
     "TIE",
     "LiveTies",
+    "add_ties",
     "contacts",
     "is_senior",
     "live_strength",
@@ -88,7 +90,9 @@ def seniority_weight(contact: Contact, settings: AnalysisSettings) -> float:
 
 
 def relationship_graph(
-    snapshot: AccountSnapshot, ties: Iterable[TieStrength], settings: AnalysisSettings
+    snapshot: AccountSnapshot,
+    ties: Iterable[TieStrength] | TieColumns,
+    settings: AnalysisSettings,
 ) -> nx.Graph:
     """Build the relationship graph of one account.
 
@@ -96,9 +100,10 @@ def relationship_graph(
     ----------
     snapshot : AccountSnapshot
         The account's contacts and our team.
-    ties : iterable of TieStrength
-        Tie strengths (see :func:`~stakegraph.analysis.ties.tie_strengths`); ties naming someone
-        outside the graph (unknown, or a contact who left) are left out.
+    ties : iterable of TieStrength, or TieColumns
+        Tie strengths (see :func:`~stakegraph.analysis.ties.tie_strengths` and
+        :func:`~stakegraph.analysis.ties.tie_columns`); ties naming someone outside the graph
+        (unknown, or a contact who left) are left out.
     settings : AnalysisSettings
         Who is senior and their weights.
 
@@ -116,7 +121,7 @@ def relationship_graph(
     --------
     >>> from datetime import datetime, UTC
     >>> from stakegraph.model import Account, AccountSnapshot, Contact, TeamMember
-    >>> from stakegraph.analysis.ties import TieStrength
+    >>> from stakegraph.analysis.ties import TieColumns, TieStrength
     >>> snap = AccountSnapshot(
     ...     account=Account(id="a", name="A"),
     ...     contacts=(Contact(id="cio", account_id="a", name="C", title="CIO"),
@@ -144,18 +149,24 @@ def relationship_graph(
             role=str(member.role),
         )
     active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=lambda c: c.id)
+    weights = settings.seniority_weights
     for contact in active:
+        seniority = str(contact.seniority)
+        # is_senior and seniority_weight, with the seniority looked up once per contact.
+        senior = seniority in settings.senior_seniorities or any(
+            str(role) in settings.senior_buying_roles for role in contact.buying_roles
+        )
         G.add_node(
             contact.id,
             side=THEIRS,
             name=contact.name,
             title=contact.title,
-            seniority=str(contact.seniority),
+            seniority=seniority,
             function=str(contact.function),
             stance=str(contact.stance),
             status=str(contact.status),
-            senior=is_senior(contact, settings),
-            weight=seniority_weight(contact, settings),
+            senior=senior,
+            weight=float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
         )
     theirs = {c.id for c in active}
     G.add_edges_from(
@@ -163,6 +174,47 @@ def relationship_graph(
         for c in active
         if c.reports_to is not None and c.reports_to in theirs
     )
+    add_ties(G, ties)
+    return G
+
+
+def add_ties(
+    G: nx.Graph, ties: Iterable[TieStrength] | TieColumns, *, live_only: bool = False
+) -> None:
+    """Add tie edges to a relationship graph, leaving out ties naming someone outside it.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A relationship graph (its people; :func:`relationship_graph` with no ties, say).
+    ties : iterable of TieStrength, or TieColumns
+        The ties.
+    live_only : bool
+        Add the live ties only. Every metric of the analysis reads live ties alone, so a graph
+        built for them alone gives the same figures for a fraction of the edges.
+    """
+    ours = {n for n, side in G.nodes(data="side") if side == OURS}
+    theirs = {n for n, side in G.nodes(data="side") if side == THEIRS}
+    if isinstance(ties, TieColumns):
+        rows = ties.between(ours, theirs)
+        team_ids, contact_ids, last_at = rows.team_ids, rows.contact_ids, rows.last_at
+        strength, live = rows.strength.tolist(), rows.live.tolist()
+        interactions = rows.interactions.tolist()
+        G.add_edges_from(
+            (
+                team_ids[k],
+                contact_ids[k],
+                {
+                    "kind": TIE,
+                    "strength": strength[k],
+                    "live": live[k],
+                    "interactions": interactions[k],
+                    "last_at": last_at[k],
+                },
+            )
+            for k in (np.flatnonzero(rows.live) if live_only else np.arange(len(rows))).tolist()
+        )
+        return
     G.add_edges_from(
         (
             tie.team_id,
@@ -176,9 +228,8 @@ def relationship_graph(
             },
         )
         for tie in ties
-        if tie.team_id in team_ids and tie.contact_id in theirs
+        if tie.team_id in ours and tie.contact_id in theirs and (tie.live or not live_only)
     )
-    return G
 
 
 def team(G: nx.Graph) -> list[str]:

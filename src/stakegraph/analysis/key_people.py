@@ -14,7 +14,9 @@ whom. The test-suite checks both against the what-if recomputation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -90,13 +92,12 @@ def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage) -> dict[str, float]
 
 
 def _coverage_after(
-    G: nx.Graph,
+    data: Mapping[str, Any],
     person: str,
     coverage: SeniorCoverage,
     only_tie: dict[str, float],
     covered: set[str],
 ) -> float:
-    data = G.nodes[person]
     if data["side"] == THEIRS:
         if not data["senior"]:
             return coverage.senior
@@ -117,6 +118,7 @@ def key_people(
     coverage: SeniorCoverage | None = None,
     spof_strength_share: float = 0.5,
     live: LiveTies | None = None,
+    held: Mapping[str, float] | None = None,
 ) -> list[PersonLoss]:
     """The loss of every person with a live tie, single points of failure first.
 
@@ -132,6 +134,8 @@ def key_people(
         Share of all live tie strength from which one person is a single point of failure.
     live : sequence of (str, str, float), optional
         :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
+    held : mapping, optional
+        :func:`~stakegraph.analysis.graph.live_strength` of ``G``, when already computed.
 
     Returns
     -------
@@ -165,16 +169,19 @@ def key_people(
         senior_threads = threads(G, senior_staff(G), live=live)
     if coverage is None:
         coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
-    held = live_strength(G, live)
+    if held is None:
+        held = live_strength(G, live)
     total = sum(strength for _, _, strength in live)
     essential = set(senior_threads.essential)
     only_tie = _only_tie_weights(G, coverage)
     covered = set(coverage.covered)
     out: list[PersonLoss] = []
+    nodes = G.nodes
     for person in sorted(held):
-        side = G.nodes[person]["side"]
+        data = nodes[person]
+        side = data["side"]
         thread_loss = 1 if person in essential else 0
-        after = _coverage_after(G, person, coverage, only_tie, covered)
+        after = _coverage_after(data, person, coverage, only_tie, covered)
         coverage_loss = max(0.0, coverage.senior - after)
         share = held[person] / total if total > 0 else 0.0
         reasons: list[str] = []

@@ -79,13 +79,19 @@ def warm_paths(G: nx.Graph, targets: Iterable[str]) -> dict[str, list[str] | Non
     for node in sorted(n for n, side in G.nodes(data="side") if side == OURS):
         parent[node] = None
         queue.append(node)
-    while queue:
+    # A node's parent is fixed when it is first reached, so the search can stop once every
+    # target has been: the paths are the same as from a search of the whole graph.
+    missing = {t for t in wanted if t not in parent}
+    adjacency = G.adj
+    while queue and missing:
         node = queue.popleft()
-        for neighbour in sorted(G[node]):
-            if neighbour in parent or not _warm(G[node][neighbour]):
+        neighbours = adjacency[node]
+        for neighbour in sorted(neighbours):
+            if neighbour in parent or not _warm(neighbours[neighbour]):
                 continue
             parent[neighbour] = node
             queue.append(neighbour)
+            missing.discard(neighbour)
     paths: dict[str, list[str] | None] = {}
     for target in wanted:
         if target not in parent:

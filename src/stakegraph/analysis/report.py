@@ -7,27 +7,29 @@ hangs on, coverage names the uncovered. Floats are rounded to 4 decimals in JSON
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Annotated, Any, Literal, TypeVar
 
+import networkx as nx
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from stakegraph.analysis.alignment import executive_ties, function_alignment
 from stakegraph.analysis.coverage import covered_contacts, senior_coverage
 from stakegraph.analysis.graph import (
     OURS,
-    TIE,
+    THEIRS,
+    add_ties,
     live_strength,
-    live_ties,
     relationship_graph,
     senior_staff,
-    team,
 )
 from stakegraph.analysis.key_people import key_people
 from stakegraph.analysis.recency import interaction_times, recency
 from stakegraph.analysis.recommendations import recommendations
 from stakegraph.analysis.risk import risk_score
 from stakegraph.analysis.threads import threads
-from stakegraph.analysis.ties import tie_strengths
+from stakegraph.analysis.ties import TieColumns, tie_columns
 from stakegraph.analysis.whatif import without_people
 from stakegraph.model import AccountSnapshot, to_utc
 from stakegraph.model.entities import UtcDatetime
@@ -229,20 +231,109 @@ class Report(BaseModel):
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+# The slots every pydantic model instance carries, set directly (a frozen model refuses setattr).
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _trusted(cls: type[_M], values: dict[str, Any], fields_set: set[str] | None = None) -> _M:
     """``cls.model_construct(**values)`` for values that name every field, in a fraction of its
     time: what it does, without the per-call walk over the fields for defaults.
 
     The report of a big account holds tens of thousands of ties and people, each already
     validated on its way into the snapshot; ``test_trusted_models_equal_validated_ones`` checks
-    that the result is the same model.
+    that the result is the same model. ``fields_set`` (the names of ``values``) may be shared by
+    every model of one class: pydantic only reads it.
     """
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", set(values))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
+    model = object.__new__(cls)
+    _set_dict(model, values)
+    _set_fields_set(model, set(values) if fields_set is None else fields_set)
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
+
+
+_PERSON_FIELDS = set(Person.model_fields)
+_TIE_FIELDS = set(Tie.model_fields)
+_KEY_PERSON_FIELDS = set(KeyPerson.model_fields)
+_LOSS_FIELDS = set(Loss.model_fields)
+
+
+def _people(G: nx.Graph, ours: set[str]) -> list[Person]:
+    """The report's people: our team first, then the contacts, each by id."""
+    people: list[Person] = []
+    for node in sorted(ours) + sorted(n for n in G if n not in ours):
+        data = G.nodes[node]
+        people.append(
+            _trusted(
+                Person,
+                {
+                    "id": node,
+                    "side": "ours" if node in ours else "theirs",
+                    "name": data["name"],
+                    "title": data.get("title"),
+                    "seniority": data.get("seniority"),
+                    "function": data.get("function"),
+                    "role": data.get("role"),
+                    "status": data.get("status"),
+                    "stance": data.get("stance"),
+                    "senior": bool(data.get("senior", False)),
+                    "weight": float(data.get("weight", 0.0)),
+                },
+                _PERSON_FIELDS,
+            )
+        )
+    return people
+
+
+def _ties(tied: TieColumns) -> list[Tie]:
+    """The report's ties, strongest first, then by team id and contact id.
+
+    ``tied`` is in id order already, so a stable sort on the strength alone gives that order;
+    the strengths are rounded so that float noise (interactions vs aggregates) cannot reorder
+    equal ties.
+    """
+    if not len(tied):
+        return []
+    order = np.argsort(-np.round(tied.strength, 9), kind="stable")
+    pick = itemgetter(*order.tolist())
+
+    def picked(values: list[Any]) -> tuple[Any, ...]:
+        chosen = pick(values)
+        return chosen if len(order) > 1 else (chosen,)
+
+    # _trusted, unrolled: this loop runs once per tie of the account (thousands).
+    new, fields_set = object.__new__, _TIE_FIELDS
+    ties: list[Tie] = []
+    append = ties.append
+    for team_id, contact_id, strength, live, interactions, last_at in zip(
+        picked(tied.team_ids),
+        picked(tied.contact_ids),
+        tied.strength[order].tolist(),
+        tied.live[order].tolist(),
+        tied.interactions[order].tolist(),
+        picked(tied.last_at),
+        strict=True,
+    ):
+        model = new(Tie)
+        _set_dict(
+            model,
+            {
+                "team_id": team_id,
+                "contact_id": contact_id,
+                "strength": strength,
+                "live": live,
+                "interactions": interactions,
+                "last_at": last_at,
+            },
+        )
+        _set_fields_set(model, fields_set)
+        _set_extra(model, None)
+        _set_private(model, None)
+        append(model)
+    return ties
 
 
 def build_report(
@@ -301,12 +392,21 @@ def build_report(
     removed = sorted(set(without))
     snapshot = without_people(snapshot, removed)
     as_of = to_utc(snapshot.as_of)
-    G = relationship_graph(snapshot, tie_strengths(snapshot, settings), settings)
-
-    live = live_ties(G)  # every metric below reads these; walk the graph for them once
+    G = relationship_graph(snapshot, (), settings)
+    nodes = G.nodes
+    ours = {n for n, side in nodes(data="side") if side == OURS}
+    theirs = {n for n, side in nodes(data="side") if side == THEIRS}
+    tied = tie_columns(snapshot, settings).between(ours, theirs)
+    # Every metric reads the live ties alone: the graph holds those, and the report's tie list
+    # (every tie, live or not) is built from the columns directly.
+    add_ties(G, tied, live_only=True)
+    live_rows = np.flatnonzero(tied.live).tolist()
+    strengths = tied.strength.tolist()
+    # Ordered by team id then contact id, as live_ties(G) gives them.
+    live = [(tied.team_ids[k], tied.contact_ids[k], strengths[k]) for k in live_rows]
     held = live_strength(G, live)
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
-    all_threads = threads(G, held=held, live=live)
+    all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used
     coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
     losses = key_people(
         G,
@@ -314,6 +414,7 @@ def build_report(
         coverage=coverage,
         spof_strength_share=settings.spof_strength_share,
         live=live,
+        held=held,
     )
     silence = recency(interaction_times(snapshot), as_of, settings)
     exec_ties = executive_ties(G, settings)
@@ -325,56 +426,10 @@ def build_report(
         bool(exec_ties),
         settings,
     )
-    nodes = G.nodes
 
-    def side(node: str) -> Side:
-        return "ours" if nodes[node]["side"] == OURS else "theirs"
-
-    # The per-person and per-tie lists run to thousands of entries on a big account; their
-    # values come validated from the snapshot, so they are built without validating again.
-    people = (
-        []
-        if not people_and_ties
-        else [
-            _trusted(
-                Person,
-                {
-                    "id": node,
-                    "side": side(node),
-                    "name": data["name"],
-                    "title": data.get("title"),
-                    "seniority": data.get("seniority"),
-                    "function": data.get("function"),
-                    "role": data.get("role"),
-                    "status": data.get("status"),
-                    "stance": data.get("stance"),
-                    "senior": bool(data.get("senior", False)),
-                    "weight": float(data.get("weight", 0.0)),
-                },
-            )
-            for node, data in sorted(G.nodes(data=True), key=lambda n: (n[1]["side"] != OURS, n[0]))
-        ]
-    )
-    ties: list[Tie] = []
-    for team_id in team(G) if people_and_ties else ():
-        for contact_id, data in G.adj[team_id].items():
-            if data["kind"] != TIE:
-                continue
-            ties.append(
-                _trusted(
-                    Tie,
-                    {
-                        "team_id": team_id,
-                        "contact_id": contact_id,
-                        "strength": data["strength"],
-                        "live": data["live"],
-                        "interactions": data["interactions"],
-                        "last_at": data["last_at"],
-                    },
-                )
-            )
-    # Rounded so that float noise (interactions vs aggregates) cannot reorder equal ties.
-    ties.sort(key=lambda t: (-round(t.strength, 9), t.team_id, t.contact_id))
+    node_data = dict(G.nodes(data=True))
+    people = _people(G, ours) if people_and_ties else []
+    ties = _ties(tied) if people_and_ties else []
     annual_value = snapshot.account.annual_value
     return Report(
         account_id=snapshot.account.id,
@@ -413,8 +468,8 @@ def build_report(
                 KeyPerson,
                 {
                     "id": p.id,
-                    "side": side(p.id),
-                    "name": nodes[p.id]["name"],
+                    "side": "ours" if p.side == OURS else "theirs",
+                    "name": node_data[p.id]["name"],
                     "loss": _trusted(
                         Loss,
                         {
@@ -422,10 +477,12 @@ def build_report(
                             "senior_coverage": p.senior_coverage,
                             "strength_share": p.strength_share,
                         },
+                        _LOSS_FIELDS,
                     ),
                     "single_point_of_failure": p.single_point_of_failure,
                     "reasons": p.reasons,
                 },
+                _KEY_PERSON_FIELDS,
             )
             for p in losses
         ],

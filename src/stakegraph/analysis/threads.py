@@ -19,7 +19,7 @@ people is named rather than them.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -85,18 +85,57 @@ def live_bipartite(
     return B
 
 
-def _check_bipartite(B: nx.Graph, top: set[str]) -> None:
-    for u, v in B.edges():
-        if (u in top) == (v in top):
-            raise ValidationFailed(f"edge {u}-{v} does not join the two sides of the graph")
+Adjacency = Mapping[str, Iterable[str]]
+"""A graph as each node's neighbours: a :class:`networkx.Graph` or a plain dict of lists."""
 
 
-def hopcroft_karp(B: nx.Graph, top: Iterable[str]) -> dict[str, str]:
+def _live_adjacency(live: LiveTies, keep: Collection[str] | None) -> dict[str, list[str]]:
+    # live_bipartite's graph as a dict of sorted neighbour lists: the same nodes and edges,
+    # without paying networkx's per-edge bookkeeping for a graph only searched here.
+    wanted = None if keep is None else set(keep)
+    adjacency: defaultdict[str, list[str]] = defaultdict(list)
+    for team_id, contact_id, _ in live:
+        if wanted is None or contact_id in wanted:
+            adjacency[team_id].append(contact_id)
+            adjacency[contact_id].append(team_id)
+    for neighbours in adjacency.values():
+        neighbours.sort()  # already in order when ``live`` is (live_ties sorts it): linear
+    return dict(adjacency)
+
+
+def _pieces(B: Adjacency) -> list[set[str]]:
+    # Connected components, as networkx.connected_components gives them.
+    seen: set[str] = set()
+    pieces: list[set[str]] = []
+    for start in B:
+        if start in seen:
+            continue
+        piece = {start}
+        frontier = [start]
+        while frontier:
+            node = frontier.pop()
+            for neighbour in B[node]:
+                if neighbour not in piece:
+                    piece.add(neighbour)
+                    frontier.append(neighbour)
+        seen |= piece
+        pieces.append(piece)
+    return pieces
+
+
+def _check_bipartite(B: Adjacency, top: set[str]) -> None:
+    for u in B:
+        for v in B[u]:
+            if (u in top) == (v in top):
+                raise ValidationFailed(f"edge {u}-{v} does not join the two sides of the graph")
+
+
+def hopcroft_karp(B: Adjacency, top: Iterable[str]) -> dict[str, str]:
     """A maximum matching of the bipartite graph ``B`` by Hopcroft–Karp, deterministically.
 
     Parameters
     ----------
-    B : networkx.Graph
+    B : networkx.Graph or dict of lists
         Bipartite: every edge joins a node of ``top`` to a node outside it.
     top : iterable of str
         One side of ``B``.
@@ -187,15 +226,17 @@ def hopcroft_karp(B: nx.Graph, top: Iterable[str]) -> dict[str, str]:
     return matching
 
 
-def _alternating_reach(B: nx.Graph, matching: Mapping[str, str], top: set[str]) -> set[str]:
+def _alternating_reach(B: Adjacency, matching: Mapping[str, str], top: set[str]) -> set[str]:
     # Everything reachable from the free nodes of ``top`` by alternating paths: unmatched edges
     # away from ``top``, matched edges back into it.
     reached = {u for u in top if u not in matching}
     queue = deque(sorted(reached))
     while queue:
         u = queue.popleft()
-        for v in sorted(B[u]):
-            if v in reached or matching.get(u) == v:
+        mate = matching.get(u)
+        # Any visiting order reaches the same set: no need to sort the neighbours.
+        for v in B[u]:
+            if v in reached or v == mate:
                 continue
             reached.add(v)
             partner = matching.get(v)
@@ -205,7 +246,7 @@ def _alternating_reach(B: nx.Graph, matching: Mapping[str, str], top: set[str]) 
     return reached
 
 
-def koenig_cover(B: nx.Graph, matching: Mapping[str, str], top: Iterable[str]) -> set[str]:
+def koenig_cover(B: Adjacency, matching: Mapping[str, str], top: Iterable[str]) -> set[str]:
     """König's minimum vertex cover from a maximum matching, built from the ``top`` side.
 
     In linear time (networkx's ``to_vertex_cover`` searches once per node). The result does not
@@ -224,7 +265,7 @@ def koenig_cover(B: nx.Graph, matching: Mapping[str, str], top: Iterable[str]) -
     return {n for n in B if (n in top_set) != (n in reached)}
 
 
-def essential_people(B: nx.Graph, matching: Mapping[str, str], top: Iterable[str]) -> set[str]:
+def essential_people(B: Adjacency, matching: Mapping[str, str], top: Iterable[str]) -> set[str]:
     """The people matched in every maximum matching: losing one of them costs one thread.
 
     A matched node stays in every maximum matching exactly when no even alternating path leads to
@@ -253,6 +294,7 @@ def threads(
     *,
     held: Mapping[str, float] | None = None,
     live: LiveTies | None = None,
+    essential: bool = True,
 ) -> Threads:
     """Maximum matching of live ties between our team and ``contacts``, with its cover.
 
@@ -267,6 +309,9 @@ def threads(
         breaks ties between equally small covers).
     live : sequence of (str, str, float), optional
         :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
+    essential : bool
+        Whether to find :attr:`Threads.essential` (two more searches of the graph); when False
+        it is left empty.
 
     Returns
     -------
@@ -285,16 +330,18 @@ def threads(
     >>> t.count, t.cover, t.essential
     (1, ['sandra'], ['sandra'])
     """
-    B = live_bipartite(G, contacts, live=live)
-    ours = {n for n, side in B.nodes(data="side") if side == OURS}
-    theirs = {n for n, side in B.nodes(data="side") if side == THEIRS}
+    # live_bipartite(G, contacts, live=live), as a dict: only searched, never drawn or exported.
+    B = _live_adjacency(live_ties(G) if live is None else live, contacts)
+    nodes = G.nodes
+    ours = {n for n in B if nodes[n]["side"] == OURS}
+    theirs = {n for n in B if nodes[n]["side"] == THEIRS}
     matching = hopcroft_karp(B, ours)
     from_ours = koenig_cover(B, matching, ours)
     from_theirs = koenig_cover(B, matching, theirs)
     if held is None:
         held = live_strength(G, live)
     cover: set[str] = set()
-    for piece in nx.connected_components(B):
+    for piece in _pieces(B):
         # Option 0 leans to the customer's side, option 1 to ours (see the module docstring).
         options = (piece & from_theirs, piece & from_ours)
         ranks = [
@@ -307,5 +354,5 @@ def threads(
         count=len(pairs),
         matching=pairs,
         cover=sorted(cover),
-        essential=sorted(essential_people(B, matching, ours)),
+        essential=sorted(essential_people(B, matching, ours)) if essential else [],
     )

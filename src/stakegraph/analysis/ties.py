@@ -10,21 +10,39 @@ both give the same figures (exponential decay rescales, see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
 
 from stakegraph.errors import ValidationFailed
-from stakegraph.model import AccountSnapshot, Direction, Interaction, InteractionKind, to_utc
-from stakegraph.model.snapshot import TIE_REFERENCE
+from stakegraph.model import (
+    AccountSnapshot,
+    Direction,
+    Interaction,
+    InteractionKind,
+    TieTable,
+    to_utc,
+)
+from stakegraph.model.snapshot import TIE_KINDS, TIE_REFERENCE
 from stakegraph.settings import AnalysisSettings
 
-__all__ = ["TieStrength", "counts_toward_ties", "interaction_weight", "tie_strengths"]
+__all__ = [
+    "TieColumns",
+    "TieStrength",
+    "counts_toward_ties",
+    "interaction_weight",
+    "tie_columns",
+    "tie_strengths",
+]
 
 _SECONDS_PER_DAY = 86400.0
 # Two floating-point routes to the same strength (raw interactions, decay masses) may differ in
 # the last bits; without a tolerance a tie sitting exactly on the threshold could flip.
 _LIVE_TOLERANCE = 1e-9
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +138,92 @@ def interaction_weight(
     return float(weight * 0.5 ** (age_days / settings.half_life_days))
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class TieColumns:
+    """Every tie of an account column by column, ordered by team id then contact id.
+
+    The same figures as a list of :class:`TieStrength` (row ``k`` is one tie), kept as columns
+    so that a big account's thousands of ties cost a few array operations rather than one Python
+    object each. Only pairs with a positive strength are rows.
+
+    Attributes
+    ----------
+    team_ids, contact_ids : list of str
+        The pair of each row.
+    strength : numpy array of float
+        Sum of kind weight x decay over each pair's shared interactions.
+    live : numpy array of bool
+        ``strength >= live_tie_threshold``.
+    interactions : numpy array of int
+        How many shared interactions each strength sums over.
+    last_at : list of datetime or None
+        When each pair last shared an interaction.
+    """
+
+    team_ids: list[str]
+    contact_ids: list[str]
+    strength: npt.NDArray[np.float64]
+    live: npt.NDArray[np.bool_]
+    interactions: npt.NDArray[np.int64]
+    last_at: list[datetime | None]
+
+    def __len__(self) -> int:
+        return len(self.team_ids)
+
+    @classmethod
+    def from_ties(cls, ties: Sequence[TieStrength]) -> TieColumns:
+        """The columns of a list of ties, in the list's order."""
+        return cls(
+            [t.team_id for t in ties],
+            [t.contact_id for t in ties],
+            np.array([t.strength for t in ties], dtype=np.float64),
+            np.array([t.live for t in ties], dtype=np.bool_),
+            np.array([t.interactions for t in ties], dtype=np.int64),
+            [t.last_at for t in ties],
+        )
+
+    def select(self, rows: npt.NDArray[np.int64]) -> TieColumns:
+        """The rows at the given indices, in that order."""
+        picked = rows.tolist()
+        return TieColumns(
+            [self.team_ids[k] for k in picked],
+            [self.contact_ids[k] for k in picked],
+            self.strength[rows],
+            self.live[rows],
+            self.interactions[rows],
+            [self.last_at[k] for k in picked],
+        )
+
+    def between(self, team_ids: Container[str], contact_ids: Container[str]) -> TieColumns:
+        """The ties between one of ``team_ids`` and one of ``contact_ids``."""
+        # Usually every pair qualifies: check each distinct id once before looking at the rows.
+        if all(t in team_ids for t in set(self.team_ids)) and all(
+            c in contact_ids for c in set(self.contact_ids)
+        ):
+            return self
+        keep = [
+            k
+            for k, (t, c) in enumerate(zip(self.team_ids, self.contact_ids, strict=True))
+            if t in team_ids and c in contact_ids
+        ]
+        return self.select(np.array(keep, dtype=np.int64))
+
+    def ties(self) -> list[TieStrength]:
+        """One :class:`TieStrength` per row."""
+        return [
+            TieStrength(t, c, s, live, n, at)
+            for t, c, s, live, n, at in zip(
+                self.team_ids,
+                self.contact_ids,
+                self.strength.tolist(),
+                self.live.tolist(),
+                self.interactions.tolist(),
+                self.last_at,
+                strict=True,
+            )
+        ]
+
+
 def _ties(
     strength: dict[tuple[str, str], float],
     count: dict[tuple[str, str], int],
@@ -157,6 +261,13 @@ def _from_interactions(
     return _ties(strength, count, last, settings)
 
 
+def _ordered_kinds(kind_mass: Mapping[str, float]) -> list[str]:
+    known = [kind for kind in TIE_KINDS if kind in kind_mass]
+    if len(known) == len(kind_mass):
+        return known
+    return known + [kind for kind in kind_mass if kind not in TIE_KINDS]
+
+
 def _from_aggregates(
     snapshot: AccountSnapshot, settings: AnalysisSettings
 ) -> dict[tuple[str, str], TieStrength]:
@@ -184,10 +295,13 @@ def _from_aggregates(
                 f"after the as-of time {as_of.isoformat()}: read the full interactions instead"
             )
         pair = (aggregate.team_id, aggregate.contact_id)
-        # TieAggregate.strength, with the decay factor (the same for every pair) taken once.
+        # TieAggregate.strength, with the decay factor (the same for every pair) taken once, the
+        # kinds summed in TIE_KINDS order: the order _table_strengths sums the columns in, so that
+        # both routes give the same bits.
         value = 0.0
-        for kind, mass in aggregate.kind_mass.items():
-            value += weights.get(kind, 0.0) * mass
+        kind_mass = aggregate.kind_mass
+        for kind in _ordered_kinds(kind_mass):
+            value += weights.get(kind, 0.0) * kind_mass[kind]
         value *= factor
         strength[pair] = strength.get(pair, 0.0) + value
         count[pair] = count.get(pair, 0) + aggregate.count
@@ -195,6 +309,104 @@ def _from_aggregates(
         if pair not in last or at > last[pair]:
             last[pair] = at
     return _ties(strength, count, last, settings)
+
+
+def _ranks(ids: list[str]) -> npt.NDArray[np.int64]:
+    # Each id's place in the sorted distinct ids: integer keys that numpy sorts in id order.
+    rank = {name: k for k, name in enumerate(sorted(set(ids)))}
+    return np.array([rank[name] for name in ids], dtype=np.int64)
+
+
+def _utc_from_ms(ms: npt.NDArray[np.int64]) -> list[datetime | None]:
+    # Many pairs share their last interaction (a meeting of several people): convert each
+    # distinct instant once, exactly as TieTable.__getitem__ does.
+    distinct, where = np.unique(ms, return_inverse=True)
+    # numpy divides as Python would (milliseconds are exact in a double): the same instants.
+    instants = [datetime.fromtimestamp(seconds, UTC) for seconds in (distinct / 1000).tolist()]
+    return [instants[k] for k in where.tolist()]
+
+
+def _from_table(table: TieTable, as_of: datetime, settings: AnalysisSettings) -> TieColumns | None:
+    """The columns of a tie table, vectorised; ``None`` when a pair appears twice.
+
+    Gives the same bits as :func:`_from_aggregates` over the table's rows: the kinds are summed
+    column by column in :data:`~stakegraph.model.snapshot.TIE_KINDS` order, then scaled by the
+    decay factor, one IEEE operation at a time as the per-pair loop does.
+    """
+    n = len(table)
+    if n and abs(table.half_life_days - settings.half_life_days) > 1e-9:
+        raise ValidationFailed(
+            f"tie aggregate {table.team_ids[0]}/{table.contact_ids[0]} was kept with a "
+            f"half-life of {table.half_life_days} days, the analysis uses "
+            f"{settings.half_life_days}: read the full interactions instead"
+        )
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    # Whole microseconds, compared with the millisecond instants without float rounding.
+    as_of_us = (as_of - epoch) // _MICROSECOND
+    late = np.flatnonzero(table.last_ms * 1000 > as_of_us)
+    if late.size:
+        k = int(late[0])
+        raise ValidationFailed(
+            f"tie aggregate {table.team_ids[k]}/{table.contact_ids[k]} holds interactions "
+            f"after the as-of time {as_of.isoformat()}: read the full interactions instead"
+        )
+    factor = 0.5 ** (
+        (as_of - TIE_REFERENCE).total_seconds() / _SECONDS_PER_DAY / settings.half_life_days
+    )
+    weights = dict(settings.kind_weights)
+    weights["email_unanswered"] = (
+        weights.get("email", 0.0) if settings.count_unanswered_outbound_email else 0.0
+    )
+    strength = np.zeros(n, dtype=np.float64)
+    for column, kind in enumerate(TIE_KINDS):
+        strength = strength + weights.get(kind, 0.0) * table.masses[:, column]
+    strength = strength * factor
+    team_rank, contact_rank = _ranks(table.team_ids), _ranks(table.contact_ids)
+    order = np.lexsort((contact_rank, team_rank))
+    sorted_team, sorted_contact = team_rank[order], contact_rank[order]
+    if np.any((sorted_team[1:] == sorted_team[:-1]) & (sorted_contact[1:] == sorted_contact[:-1])):
+        return None  # the per-pair route sums repeated pairs
+    # A pair with nothing that counts (only unanswered mail, say) is no tie at all.
+    order = order[strength[order] > 0]
+    strength = strength[order]
+    picked = order.tolist()
+    return TieColumns(
+        [table.team_ids[k] for k in picked],
+        [table.contact_ids[k] for k in picked],
+        strength,
+        strength >= settings.live_tie_threshold - _LIVE_TOLERANCE,
+        table.counts[order],
+        _utc_from_ms(table.last_ms[order]),
+    )
+
+
+def tie_columns(snapshot: AccountSnapshot, settings: AnalysisSettings) -> TieColumns:
+    """:func:`tie_strengths` as columns; vectorised when the store answered with a tie table.
+
+    Parameters
+    ----------
+    snapshot : AccountSnapshot
+        The account.
+    settings : AnalysisSettings
+        Kind weights, half-life, live-tie threshold, and whether unanswered outbound email counts.
+
+    Returns
+    -------
+    TieColumns
+        The same ties, figures and order as :func:`tie_strengths`.
+
+    Raises
+    ------
+    ValidationFailed
+        As :func:`tie_strengths`.
+    """
+    if settings.half_life_days <= 0:
+        raise ValidationFailed("the tie half-life must be a positive number of days")
+    if isinstance(snapshot.ties, TieTable):
+        columns = _from_table(snapshot.ties, to_utc(snapshot.as_of), settings)
+        if columns is not None:
+            return columns
+    return TieColumns.from_ties(tie_strengths(snapshot, settings))
 
 
 def tie_strengths(snapshot: AccountSnapshot, settings: AnalysisSettings) -> list[TieStrength]:
@@ -237,6 +449,10 @@ def tie_strengths(snapshot: AccountSnapshot, settings: AnalysisSettings) -> list
     """
     if settings.half_life_days <= 0:
         raise ValidationFailed("the tie half-life must be a positive number of days")
+    if isinstance(snapshot.ties, TieTable):
+        columns = _from_table(snapshot.ties, to_utc(snapshot.as_of), settings)
+        if columns is not None:
+            return columns.ties()
     if snapshot.ties is not None:
         ties = _from_aggregates(snapshot, settings)
     else:

@@ -8,11 +8,11 @@ departure does not change when the account was last talked to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from stakegraph.errors import NotFoundError
-from stakegraph.model import AccountSnapshot
+from stakegraph.model import AccountSnapshot, TieAggregate, TieTable
 
 __all__ = ["without_people"]
 
@@ -68,11 +68,13 @@ def without_people(snapshot: AccountSnapshot, people: Iterable[str]) -> AccountS
         else i
         for i in snapshot.interactions
     )
-    ties = (
-        None
-        if snapshot.ties is None
-        else tuple(t for t in snapshot.ties if t.team_id not in gone and t.contact_id not in gone)
-    )
+    ties: Sequence[TieAggregate] | None
+    if snapshot.ties is None:
+        ties = None
+    elif isinstance(snapshot.ties, TieTable):
+        ties = snapshot.ties.without(gone)  # stays a table: the analysis keeps its fast path
+    else:
+        ties = tuple(t for t in snapshot.ties if t.team_id not in gone and t.contact_id not in gone)
     return replace(
         snapshot,
         team=tuple(m for m in snapshot.team if m.id not in gone),
