@@ -185,3 +185,21 @@ def test_a_table_after_the_as_of_time_or_with_another_half_life_is_refused() -> 
         build_report(replace(table, as_of=NOW - timedelta(days=3)), S)
     with pytest.raises(ValidationFailed, match="half-life"):
         build_report(table, AnalysisSettings(half_life_days=30))
+
+
+def test_metrics_given_the_live_ties_agree_with_the_full_graph() -> None:
+    # build_report's graph holds people and reporting lines only and hands the live ties over
+    # as a list; the metrics must read them exactly as from a graph holding every tie.
+    from stakegraph.analysis.alignment import executive_ties
+    from stakegraph.analysis.graph import live_ties, relationship_graph
+    from stakegraph.analysis.recommendations import warm_paths
+
+    snap = _story()
+    full = relationship_graph(snap, tie_strengths(snap, S), S)
+    people = relationship_graph(snap, (), S)
+    live = live_ties(full)
+    targets = ["ceo", "cio", "vp", "dir", "dev"]
+    assert warm_paths(people, targets, live=live) == warm_paths(full, targets)
+    assert warm_paths(full, targets, live=live) == warm_paths(full, targets)
+    assert warm_paths(full, ["cio"]) == {"cio": ["ae", "dir", "cio"]}  # a tie, then a line
+    assert executive_ties(people, S, live=live) == executive_ties(full, S)

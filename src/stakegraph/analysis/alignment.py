@@ -75,8 +75,13 @@ class AlignmentResult:
     functions: dict[str, FunctionStats]
 
 
-def executive_ties(G: nx.Graph, settings: AnalysisSettings) -> list[tuple[str, str]]:
+def executive_ties(
+    G: nx.Graph, settings: AnalysisSettings, *, live: LiveTies | None = None
+) -> list[tuple[str, str]]:
     """Live ties between our executives and the customer's executives, sorted.
+
+    ``live`` is :func:`~stakegraph.analysis.graph.live_ties` of ``G`` when the caller has it
+    (then ``G`` need not hold the tie edges).
 
     Examples
     --------
@@ -89,6 +94,15 @@ def executive_ties(G: nx.Graph, settings: AnalysisSettings) -> list[tuple[str, s
     [('ceo', 'cfo')]
     """
     out: list[tuple[str, str]] = []
+    if live is not None:
+        nodes = G.nodes
+        executives = {n for n in team(G) if nodes[n].get("role") in settings.executive_roles}
+        return sorted(
+            (ours, theirs)
+            for ours, theirs, _ in live
+            if ours in executives
+            and nodes[theirs].get("seniority") in settings.executive_seniorities
+        )
     for ours in team(G):
         if G.nodes[ours].get("role") not in settings.executive_roles:
             continue

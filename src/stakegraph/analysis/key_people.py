@@ -24,7 +24,6 @@ from stakegraph.analysis.coverage import SeniorCoverage, covered_contacts, senio
 from stakegraph.analysis.graph import (
     OURS,
     THEIRS,
-    TIE,
     LiveTies,
     live_strength,
     live_ties,
@@ -81,11 +80,14 @@ class PersonLoss:
     reasons: list[str]
 
 
-def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage) -> dict[str, float]:
+def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage, live: LiveTies) -> dict[str, float]:
     # For each of ours: the weight of the covered senior contacts whose only live tie is them.
+    tied: dict[str, list[str]] = {}
+    for team_id, contact_id, _ in live:
+        tied.setdefault(contact_id, []).append(team_id)
     lost: dict[str, float] = {}
     for contact in coverage.covered:
-        ours = [t for t, edge in G.adj[contact].items() if edge["kind"] == TIE and edge["live"]]
+        ours = tied.get(contact, [])
         if len(ours) == 1:
             lost[ours[0]] = lost.get(ours[0], 0.0) + float(G.nodes[contact]["weight"])
     return lost
@@ -173,7 +175,7 @@ def key_people(
         held = live_strength(G, live)
     total = sum(strength for _, _, strength in live)
     essential = set(senior_threads.essential)
-    only_tie = _only_tie_weights(G, coverage)
+    only_tie = _only_tie_weights(G, coverage, live)
     covered = set(coverage.covered)
     out: list[PersonLoss] = []
     nodes = G.nodes

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, REPORTS_TO, TIE
+from stakegraph.analysis.graph import OURS, REPORTS_TO, TIE, LiveTies
 
 __all__ = ["Recommendation", "recommendations", "warm_paths"]
 
@@ -45,10 +45,14 @@ def _warm(data: dict[str, object]) -> bool:
     return kind == REPORTS_TO or (kind == TIE and bool(data.get("live")))
 
 
-def warm_paths(G: nx.Graph, targets: Iterable[str]) -> dict[str, list[str] | None]:
+def warm_paths(
+    G: nx.Graph, targets: Iterable[str], *, live: LiveTies | None = None
+) -> dict[str, list[str] | None]:
     """The shortest warm path from any of our team to each target.
 
-    One breadth-first search from all of our team at once, neighbours in id order.
+    One breadth-first search from all of our team at once, neighbours in id order. With
+    ``live`` (:func:`~stakegraph.analysis.graph.live_ties` of ``G``) the live ties are read
+    from it and only the reporting lines from ``G``.
 
     Parameters
     ----------
@@ -83,11 +87,20 @@ def warm_paths(G: nx.Graph, targets: Iterable[str]) -> dict[str, list[str] | Non
     # target has been: the paths are the same as from a search of the whole graph.
     missing = {t for t in wanted if t not in parent}
     adjacency = G.adj
+    tied: dict[str, list[str]] = {}
+    for team_id, contact_id, _ in live or ():
+        tied.setdefault(team_id, []).append(contact_id)
+        tied.setdefault(contact_id, []).append(team_id)
     while queue and missing:
         node = queue.popleft()
         neighbours = adjacency[node]
-        for neighbour in sorted(neighbours):
-            if neighbour in parent or not _warm(neighbours[neighbour]):
+        if live is None:
+            warm = [n for n in neighbours if _warm(neighbours[n])]
+        else:
+            lines = [n for n in neighbours if neighbours[n].get("kind") == REPORTS_TO]
+            warm = lines + tied.get(node, []) if lines else tied.get(node, [])
+        for neighbour in sorted(warm):
+            if neighbour in parent:
                 continue
             parent[neighbour] = node
             queue.append(neighbour)
@@ -106,7 +119,9 @@ def warm_paths(G: nx.Graph, targets: Iterable[str]) -> dict[str, list[str] | Non
     return paths
 
 
-def recommendations(G: nx.Graph, uncovered: Iterable[str]) -> list[Recommendation]:
+def recommendations(
+    G: nx.Graph, uncovered: Iterable[str], *, live: LiveTies | None = None
+) -> list[Recommendation]:
     """Uncovered senior contacts, heaviest first, each with their warm path.
 
     Parameters
@@ -116,11 +131,13 @@ def recommendations(G: nx.Graph, uncovered: Iterable[str]) -> list[Recommendatio
     uncovered : iterable of str
         Senior contacts without a live tie
         (:attr:`~stakegraph.analysis.coverage.SeniorCoverage.uncovered`).
+    live : sequence of (str, str, float), optional
+        :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
 
     Returns
     -------
     list of Recommendation
     """
     ranked = sorted(set(uncovered), key=lambda n: (-float(G.nodes[n]["weight"]), n))
-    paths = warm_paths(G, ranked)
+    paths = warm_paths(G, ranked, live=live)
     return [Recommendation(n, float(G.nodes[n]["weight"]), paths[n]) for n in ranked]

@@ -19,7 +19,6 @@ from stakegraph.analysis.coverage import covered_contacts, senior_coverage
 from stakegraph.analysis.graph import (
     OURS,
     THEIRS,
-    add_ties,
     live_strength,
     relationship_graph,
     senior_staff,
@@ -397,9 +396,10 @@ def build_report(
     ours = {n for n, side in nodes(data="side") if side == OURS}
     theirs = {n for n, side in nodes(data="side") if side == THEIRS}
     tied = tie_columns(snapshot, settings).between(ours, theirs)
-    # Every metric reads the live ties alone: the graph holds those, and the report's tie list
-    # (every tie, live or not) is built from the columns directly.
-    add_ties(G, tied, live_only=True)
+    # Every metric reads the live ties alone, and every one takes them as this sorted list: the
+    # graph keeps the people and the org chart, and adding thousands of tie edges that nothing
+    # would read from it would cost more than the whole analysis (the searches over live ties
+    # use plain dicts). The report's tie list (every tie, live or not) comes from the columns.
     live_rows = np.flatnonzero(tied.live).tolist()
     strengths = tied.strength.tolist()
     # Ordered by team id then contact id, as live_ties(G) gives them.
@@ -417,7 +417,7 @@ def build_report(
         held=held,
     )
     silence = recency(interaction_times(snapshot), as_of, settings)
-    exec_ties = executive_ties(G, settings)
+    exec_ties = executive_ties(G, settings, live=live)
     alignment = function_alignment(G, settings, live=live)
     risk = risk_score(
         senior_threads.count,
@@ -516,7 +516,7 @@ def build_report(
                 weight=r.weight,
                 path=r.path,
             )
-            for r in recommendations(G, coverage.uncovered)
+            for r in recommendations(G, coverage.uncovered, live=live)
         ],
         annual_value=annual_value,
         value_at_risk=None if annual_value is None else annual_value * risk.score / 100.0,
