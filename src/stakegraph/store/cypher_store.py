@@ -351,17 +351,30 @@ class CypherStore(GraphStore):
             raise NotFoundError(f"no account with id {account_id!r}")
         as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
         as_of_ms = records.to_ms(as_of)
-        contacts = tuple(
-            records.contact_from_props(r["props"])
-            for r in self._run("get_account_contacts", {"account_id": account_id})
-        )
+        cards = [
+            r["card"] for r in self._run("get_account_contact_cards", {"account_id": account_id})
+        ]
+        if all(cards):
+            contacts = tuple(records.contacts_from_cards(cards))
+        else:  # written before contacts had cards
+            contacts = tuple(
+                records.contact_from_props(r["props"])
+                for r in self._run("get_account_contacts", {"account_id": account_id})
+            )
         window = max(1, self.settings.analysis.going_dark_gap_window)
-        recent_rows = self._run(
-            "get_account_recent_times",
-            {"account_id": account_id, "as_of": as_of_ms, "limit": window},
+        # Two small reads: sorting every time to keep a few and count them took three times as
+        # long on a big account.
+        recent = tuple(
+            records.from_ms(int(r["at"]))
+            for r in self._run(
+                "get_account_recent_times",
+                {"account_id": account_id, "as_of": as_of_ms, "limit": window},
+            )
         )
-        recent = tuple(records.from_ms(int(ms)) for ms in (recent_rows[0]["recent"] or []))
-        total = int(recent_rows[0]["total"]) if recent_rows else 0
+        counted = self._run(
+            "count_account_interactions", {"account_id": account_id, "as_of": as_of_ms}
+        )
+        total = int(counted[0]["total"]) if counted else 0
         if not full and self._ties_settled():
             table = tiesets.table(self._run("get_account_tie_sets", {"account_id": account_id}))
             if (

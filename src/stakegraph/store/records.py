@@ -6,9 +6,12 @@ strings, enums as their values, lists as lists. A ``None`` value removes the pro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
 
@@ -18,6 +21,7 @@ __all__ = [
     "account_props",
     "contact_from_props",
     "contact_props",
+    "contacts_from_cards",
     "from_ms",
     "interaction_from_props",
     "interaction_props",
@@ -59,13 +63,29 @@ def account_from_props(props: Mapping[str, Any]) -> Account:
 
 
 def contact_props(contact: Contact) -> dict[str, Any]:
-    """Stored properties of a contact (including its ``account_id`` and ``reports_to``)."""
-    return _dump(contact)
+    """Stored properties of a contact (including its ``account_id`` and ``reports_to``).
+
+    ``card`` repeats the others as one JSON string: a report reads the hundreds of contacts of
+    an account as one value each (:func:`contacts_from_cards`), three times faster than a dozen
+    values each; every other read drops it.
+    """
+    data = _dump(contact)
+    data["card"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return data
+
+
+_CONTACT_LIST: TypeAdapter[list[Contact]] = TypeAdapter(list[Contact])
+
+
+def contacts_from_cards(cards: Sequence[str]) -> list[Contact]:
+    """The contacts of their cards (see :func:`contact_props`), validated in one pass."""
+    return _CONTACT_LIST.validate_json("[" + ",".join(cards) + "]")
 
 
 def contact_from_props(props: Mapping[str, Any]) -> Contact:
     """A contact from stored properties."""
     data = dict(props)
+    data.pop("card", None)
     data.setdefault("buying_roles", [])
     return Contact.model_validate(data)
 
