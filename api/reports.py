@@ -260,7 +260,6 @@ class ReportService:
                 as_of=point,
                 interactions=tuple(i for i in snapshot.interactions if i.occurred_at <= point),
                 recent_times=(),
-                interaction_count=0,
                 ties=None,
             )
             report = build_report(past, self._settings.analysis)

@@ -99,7 +99,6 @@ def snapshot(
         team=tuple(team),
         as_of=as_of,
         interactions=listed,
-        interaction_count=len(listed),
     )
 
 
@@ -149,7 +148,6 @@ def aggregated(snap: AccountSnapshot, half_life_days: float = 90.0) -> AccountSn
             (i for i in snap.interactions if i.occurred_at <= snap.as_of), half_life_days
         ),
         recent_times=tuple(times[-10:]),
-        interaction_count=len(times),
     )
 
 

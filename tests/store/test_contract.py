@@ -57,7 +57,7 @@ def test_snapshot_reads_people_and_ties(contract_store: GraphStore) -> None:
     ties = {(t.team_id, t.contact_id): t for t in snap.ties}
     assert set(ties) == {("t-alex", "c-sandra"), ("t-alex", "c-ian"), ("t-erin", "c-sandra")}
     assert ties[("t-alex", "c-sandra")].count == 3
-    assert snap.interaction_count == 3
+    assert len(snap.recent_times) == 3
     assert snap.recent_times[0] == sample.T0 + timedelta(days=30)
     # The aggregate gives the same strength as summing the interactions one by one.
     weights = {"meeting": 1.0, "call": 0.8, "email": 0.3}
@@ -80,7 +80,7 @@ def test_snapshot_as_of_reads_only_the_past(contract_store: GraphStore) -> None:
     # An as-of before the last interaction cannot use the aggregates: every interaction is read.
     assert snap.ties is None
     assert [i.id for i in snap.interactions] == ["i1", "i2"]
-    assert snap.interaction_count == 2
+    assert len(snap.recent_times) == 2
     assert {t.id for t in snap.team} == {"t-alex"}
     full = contract_store.account_snapshot("northwind", sample.T0 + timedelta(days=60), full=True)
     assert [i.id for i in full.interactions] == ["i1", "i2", "i3"]

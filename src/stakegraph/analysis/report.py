@@ -31,6 +31,7 @@ from stakegraph.analysis.risk import risk_score
 from stakegraph.analysis.threads import threads
 from stakegraph.analysis.ties import TieColumns, tie_columns
 from stakegraph.analysis.whatif import without_people
+from stakegraph.gcpause import fewer_collections
 from stakegraph.model import AccountSnapshot, to_utc
 from stakegraph.model.entities import UtcDatetime
 from stakegraph.settings import AnalysisSettings
@@ -376,6 +377,17 @@ def build_report(
     >>> r.threads.senior, r.coverage.senior, r.risk.score, r.risk.level, r.value_at_risk
     (1, 1.0, 40.0, 'medium', 40000.0)
     """
+    # Tens of thousands of objects on a big account: see stakegraph.gcpause.
+    with fewer_collections():
+        return _report(snapshot, settings, without, people_and_ties)
+
+
+def _report(
+    snapshot: AccountSnapshot,
+    settings: AnalysisSettings,
+    without: Iterable[str],
+    people_and_ties: bool,
+) -> Report:
     removed = sorted(set(without))
     snapshot = without_people(snapshot, removed)
     as_of = to_utc(snapshot.as_of)

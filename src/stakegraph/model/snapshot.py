@@ -235,8 +235,8 @@ class AccountSnapshot:
     Either ``interactions`` holds every interaction up to ``as_of`` (``ties`` is ``None``), or the
     store answered from its tie aggregates: then ``ties`` holds one aggregate per pair,
     ``interactions`` is empty. In both cases ``recent_times`` (the account's latest interaction
-    times up to ``as_of``, newest first) and ``interaction_count`` describe the account's own
-    interactions: use them for recency rather than ``interactions``.
+    times up to ``as_of``, newest first, as many as the going-dark window needs) describe the
+    account's own interactions: use them for recency rather than ``interactions``.
     """
 
     account: Account
@@ -246,7 +246,6 @@ class AccountSnapshot:
     interactions: tuple[Interaction, ...] = ()
     ties: Sequence[TieAggregate] | None = None
     recent_times: tuple[datetime, ...] = ()
-    interaction_count: int = 0
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property

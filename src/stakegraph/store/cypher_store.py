@@ -362,8 +362,6 @@ class CypherStore(GraphStore):
                 for r in self._run("get_account_contacts", {"account_id": account_id})
             )
         window = max(1, self.settings.analysis.going_dark_gap_window)
-        # Two small reads: sorting every time to keep a few and count them took three times as
-        # long on a big account.
         recent = tuple(
             records.from_ms(int(r["at"]))
             for r in self._run(
@@ -371,10 +369,6 @@ class CypherStore(GraphStore):
                 {"account_id": account_id, "as_of": as_of_ms, "limit": window},
             )
         )
-        counted = self._run(
-            "count_account_interactions", {"account_id": account_id, "as_of": as_of_ms}
-        )
-        total = int(counted[0]["total"]) if counted else 0
         if not full and self._ties_settled():
             table = tiesets.table(self._run("get_account_tie_sets", {"account_id": account_id}))
             if (
@@ -390,7 +384,6 @@ class CypherStore(GraphStore):
                     as_of=as_of,
                     ties=table,
                     recent_times=recent,
-                    interaction_count=total,
                 )
         interactions = {
             str(r["props"]["id"]): records.interaction_from_props(r["props"])
@@ -414,7 +407,6 @@ class CypherStore(GraphStore):
             interactions=ordered,
             ties=None,
             recent_times=recent,
-            interaction_count=total,
         )
 
     def _ties_settled(self) -> bool:

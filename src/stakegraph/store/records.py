@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel
 
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
+from stakegraph.model.enums import BuyingRole, Function, Seniority, Stance, Status
 
 __all__ = [
     "INTERACTION_FIELDS",
@@ -74,12 +75,47 @@ def contact_props(contact: Contact) -> dict[str, Any]:
     return data
 
 
-_CONTACT_LIST: TypeAdapter[list[Contact]] = TypeAdapter(list[Contact])
+_CONTACT_FIELDS = frozenset(Contact.model_fields)
+_ENUMS: dict[str, dict[Any, Any]] = {
+    "seniority": Seniority._value2member_map_,
+    "function": Function._value2member_map_,
+    "stance": Stance._value2member_map_,
+    "status": Status._value2member_map_,
+}
+_ROLES: dict[Any, Any] = BuyingRole._value2member_map_
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def contacts_from_cards(cards: Sequence[str]) -> list[Contact]:
-    """The contacts of their cards (see :func:`contact_props`), validated in one pass."""
-    return _CONTACT_LIST.validate_json("[" + ",".join(cards) + "]")
+    """The contacts of their cards (see :func:`contact_props`), in one JSON parse.
+
+    A card is what :func:`contact_props` made of a validated contact, every field present, so
+    it is trusted: the enums are looked up and the model is built without validating again (a
+    report reads hundreds; validation took three times as long). A card that does not hold
+    exactly the model's fields is validated as usual.
+    """
+    contacts: list[Contact] = []
+    for data in json.loads("[" + ",".join(cards) + "]"):
+        if data.keys() != _CONTACT_FIELDS:
+            contacts.append(Contact.model_validate(data))
+            continue
+        try:
+            for name, members in _ENUMS.items():
+                data[name] = members[data[name]]
+            data["buying_roles"] = [_ROLES[r] for r in data["buying_roles"]]
+        except KeyError:  # a value the enums no longer hold: let validation say so
+            contacts.append(Contact.model_validate(data))
+            continue
+        contact = object.__new__(Contact)
+        _set_dict(contact, data)
+        _set_fields_set(contact, set(_CONTACT_FIELDS))
+        _set_extra(contact, None)
+        _set_private(contact, None)
+        contacts.append(contact)
+    return contacts
 
 
 def contact_from_props(props: Mapping[str, Any]) -> Contact:
