@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
 from stakegraph.errors import DuplicateIdError, NotFoundError, StoreError
+from stakegraph.gcpause import fewer_collections
 from stakegraph.keys import ApiKey
 from stakegraph.model import (
     ROLE_FIELDS,
@@ -346,6 +347,10 @@ class CypherStore(GraphStore):
     def account_snapshot(
         self, account_id: str, as_of: datetime | None = None, *, full: bool = False
     ) -> AccountSnapshot:
+        with fewer_collections():  # thousands of objects for a big account
+            return self._snapshot(account_id, as_of, full)
+
+    def _snapshot(self, account_id: str, as_of: datetime | None, full: bool) -> AccountSnapshot:
         account = self.get_account(account_id)
         if account is None:
             raise NotFoundError(f"no account with id {account_id!r}")
