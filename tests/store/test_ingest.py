@@ -124,7 +124,8 @@ def test_newer_version_updates_in_place(store: GraphStore) -> None:
     assert "northwind" in report.touched_accounts
 
 
-def test_cli_import_export_round_trip(settings: Settings, tmp_path: Path) -> None:
+@pytest.mark.parametrize("worker_from", ["0", "1"], ids=["one process", "worker process"])
+def test_cli_import_export_round_trip(settings: Settings, tmp_path: Path, worker_from: str) -> None:
     runner = CliRunner()
     source = tmp_path / "in.json"
     good = json.loads(json.dumps(BUNDLE))
@@ -135,6 +136,8 @@ def test_cli_import_export_round_trip(settings: Settings, tmp_path: Path) -> Non
         "STAKEGRAPH_DATA_DIR": str(settings.data_dir),
         "STAKEGRAPH_GRAPH_NAME": settings.graph_name,
         "STAKEGRAPH_GRAPH_URL": "",
+        # "1": every file is big enough for the worker process that reads and validates it.
+        "STAKEGRAPH_IMPORT_WORKER_MIN_BYTES": worker_from,
     }
     result = runner.invoke(app, ["import", str(source)], env=env)
     assert result.exit_code == 0, result.output
