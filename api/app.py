@@ -171,6 +171,9 @@ def create_app(
         try:
             if own_store:
                 await run_in_threadpool(opened.ensure_schema)
+            # Tie sets a writer that died left unwritten: rebuilt now rather than at the next
+            # import, so reports do not read every interaction until then (one query if none).
+            await run_in_threadpool(opened.repair_ties)
             open_when_empty = await run_in_threadpool(check_exposure, settings, opened)
             app.state.store = opened
             app.state.keyring = KeyRing(
