@@ -1,3 +1,3 @@
 // How many writers may have tie sets still to write (see mark_pending_ties.cypher).
-MATCH (p:PendingTies)
-RETURN count(p) AS pending
+OPTIONAL MATCH (w:TieWriters {id: 'writers'})
+RETURN size(coalesce(w.writers, [])) AS pending

@@ -1,3 +1,3 @@
-// Every writer that may have tie sets still to write.
-MATCH (p:PendingTies)
-RETURN p.session AS session, p.pid AS pid, p.host AS host, p.started_at AS started_at
+// Every writer that may have tie sets still to write, as "session|pid|host|started_at".
+OPTIONAL MATCH (w:TieWriters {id: 'writers'})
+RETURN coalesce(w.writers, []) AS writers

@@ -12,7 +12,7 @@ CREATE INDEX FOR (n:Interaction) ON (n.account_id);
 CREATE INDEX FOR (n:Interaction) ON (n.contact_ids);
 CREATE INDEX FOR (n:TieSet) ON (n.id);
 CREATE INDEX FOR (n:TieSet) ON (n.account_id);
-CREATE INDEX FOR (n:PendingTies) ON (n.session);
+CREATE INDEX FOR (n:TieWriters) ON (n.id);
 CREATE INDEX FOR (n:RoleChange) ON (n.id);
 CREATE INDEX FOR (n:RoleChange) ON (n.contact_id);
 CREATE INDEX FOR (n:RoleChange) ON (n.account_id);

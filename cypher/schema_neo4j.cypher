@@ -10,7 +10,7 @@ CREATE INDEX team_member_email IF NOT EXISTS FOR (n:TeamMember) ON (n.email);
 CREATE INDEX interaction_account IF NOT EXISTS FOR (n:Interaction) ON (n.account_id);
 CREATE CONSTRAINT tie_set_id IF NOT EXISTS FOR (n:TieSet) REQUIRE n.id IS UNIQUE;
 CREATE INDEX tie_set_account IF NOT EXISTS FOR (n:TieSet) ON (n.account_id);
-CREATE INDEX pending_ties_session IF NOT EXISTS FOR (n:PendingTies) ON (n.session);
+CREATE CONSTRAINT tie_writers_id IF NOT EXISTS FOR (n:TieWriters) REQUIRE n.id IS UNIQUE;
 CREATE INDEX role_change_contact IF NOT EXISTS FOR (n:RoleChange) ON (n.contact_id);
 CREATE INDEX role_change_account IF NOT EXISTS FOR (n:RoleChange) ON (n.account_id);
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;

@@ -208,9 +208,9 @@ def test_delete_everything_empties_the_store(contract_store: GraphStore) -> None
         [Contact(id="c-sandra", account_id="globex", name="Sandra", title="CEO")]
     )
     assert contract_store.role_changes() != []
-    # Accounts, team, contacts, interactions, the role change, and one tie set per contact met
-    # (Sandra, Ian, Gina).
-    assert contract_store.delete_everything() == 2 + 2 + 4 + 4 + 1 + 3
+    # Accounts, team, contacts, interactions, the role change, one tie set per contact met
+    # (Sandra, Ian, Gina) and the list of writers with tie sets pending.
+    assert contract_store.delete_everything() == 2 + 2 + 4 + 4 + 1 + 3 + 1
     assert contract_store.counts() == {"accounts": 0, "contacts": 0, "team": 0, "interactions": 0}
     assert contract_store.role_changes() == [] and contract_store.list_accounts() == []
     assert contract_store.delete_everything() == 0

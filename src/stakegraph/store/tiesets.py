@@ -13,13 +13,14 @@ the interaction count, the first and last interaction (epoch ms), and one decay 
 Binary numbers read back exactly and decode for a whole account in one call; decimal text took
 a report of 500 contacts 20 ms to parse.
 
-Writes go through a :class:`TieSession`: before its first interaction a writer stores a
-``PendingTies`` marker; it writes interactions at once, folds them into per-contact deltas in
-memory, and :meth:`TieSession.flush` merges those into the stored tie sets (read, merge, write
-only if nobody wrote in between) and then drops its marker. A long import so writes each
-contact's tie set once instead of once per batch. While any marker exists, reports read the
-interactions themselves, so they are never computed from stale tie sets; a writer that dies
-leaves its marker behind, and :func:`repair` rebuilds every tie set from the interactions.
+Writes go through a :class:`TieSession`: before its first interaction a writer enters itself in
+the list of pending writers (one ``TieWriters`` node); it writes interactions at once, folds
+them into per-contact deltas in memory, and :meth:`TieSession.flush` merges those into the
+stored tie sets (read, merge, write only if nobody wrote in between) and then takes itself off
+the list. A long import so writes each contact's tie set once instead of once per batch. While
+the list is not empty, reports read the interactions themselves, so they are never computed
+from stale tie sets; a writer that dies stays on the list, and :func:`repair` rebuilds every tie
+set from the interactions.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ _MS_PER_DAY = 86_400_000
 _UNANSWERED = TIE_KINDS.index("email_unanswered")
 _WRITE_ATTEMPTS = 10
 _STALE_MS = 24 * 3600 * 1000
-"""A marker this old is repaired even when its writer's liveness cannot be checked."""
+"""A writer this old is taken for dead even when its liveness cannot be checked."""
 
 
 def encode(entries: Mapping[str, Sequence[float]]) -> str:
@@ -179,16 +180,12 @@ class TieSession:
         stops once one did)."""
 
     def mark(self) -> None:
-        """Store this writer's marker, once, before its first interaction is written."""
+        """Enter this writer in the list of writers with tie sets to write, once, before its
+        first interaction is written."""
         if self._marked:
             return
-        marker = {
-            "session": self.session,
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "started_at": self._started_ms,
-        }
-        self._run("mark_pending_ties", {"marker": marker})
+        entry = f"{self.session}|{os.getpid()}|{socket.gethostname()}|{self._started_ms}"
+        self._run("mark_pending_ties", {"entry": entry, "now": _now_ms()})
         self._marked = True
 
     def add(
@@ -220,12 +217,12 @@ class TieSession:
         return len(self._deltas.keys() | self._recompute)
 
     def flush(self) -> None:
-        """Write every waiting tie set, then drop this writer's marker."""
+        """Write every waiting tie set, then take this writer off the list of pending ones."""
         contacts = sorted(self._deltas.keys() | self._recompute)
         for start in range(0, len(contacts), self.batch_size):
             self._write(contacts[start : start + self.batch_size])
         if self._marked:
-            self._run("delete_pending_ties", {"session": self.session})
+            _unmark(self._run, self.session)
             self._marked = False
         self._deltas.clear()
         self._recompute.clear()
@@ -298,23 +295,32 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _now_ms() -> int:
+    return round(time.time() * 1000)
+
+
+def _unmark(run: Run, session: str) -> None:
+    run("unmark_pending_ties", {"prefix": session + "|", "now": _now_ms()})
+
+
 def repair(run: Run, half_life_days: float, batch_size: int) -> int:
     """Rebuild every tie set if a writer died with tie sets unwritten; return how many.
 
-    A writer is taken for dead when it ran on this host and its process is gone, or when its
-    marker is older than a day. Markers of live writers are theirs to drop. A dead writer's
-    marker names no contacts (writing those with every batch cost the import a sixth of its
-    time), so every contact's tie set is rebuilt from the interactions: minutes on a large
-    store, and only after a crash.
+    A writer is taken for dead when it ran on this host and its process is gone, or when it
+    started more than a day ago. Live writers are left to finish. A dead writer's entry names no
+    contacts (writing those with every batch cost the import a sixth of its time), so every
+    contact's tie set is rebuilt from the interactions: minutes on a large store, and only
+    after a crash.
     """
     host = socket.gethostname()
-    now_ms = round(time.time() * 1000)
-    dead = [
-        str(row["session"])
-        for row in run("get_pending_ties", {})
-        if (row["host"] == host and not _alive(int(row["pid"])))
-        or now_ms - int(row["started_at"]) > _STALE_MS
-    ]
+    now_ms = _now_ms()
+    rows = run("get_pending_ties", {})
+    dead: list[str] = []
+    for entry in rows[0]["writers"] if rows else []:
+        session, pid, writer_host, started = str(entry).split("|", 3)
+        local = writer_host == host
+        if (local and not _alive(int(pid))) or now_ms - int(started) > _STALE_MS:
+            dead.append(session)
     if not dead:
         return 0
     fixer = TieSession(run, half_life_days, batch_size)
@@ -329,5 +335,5 @@ def repair(run: Run, half_life_days: float, batch_size: int) -> int:
         rebuilt += len(page)
         after = page[-1]
     for session in dead:
-        run("delete_pending_ties", {"session": session})
+        _unmark(run, session)
     return rebuilt
