@@ -555,7 +555,7 @@ def ingest(
     """
     # The tie aggregates of every interaction written are folded in memory and written once,
     # when the import ends: a contact met in many batches gets its ties written once.
-    with fewer_collections(), store.deferred_ties() as ties:
+    with fewer_collections(), store.deferred_ties(repair=not dry_run) as ties:
         pipeline = _Pipeline(
             store,
             source=source,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from stakegraph.ingest import ingest
 from stakegraph.model import Contact, Interaction
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore, tiesets
@@ -122,13 +123,30 @@ def test_ties_left_behind_by_a_writer_that_died_are_repaired(
     child.join(120)
     assert child.exitcode == 9
     assert store.counts()["interactions"] == 4 + 4
-    # The marker it left makes reports read the interactions: never a stale figure.
+    # Still on the list of pending writers, it makes reports read the interactions: never a
+    # stale figure.
+    assert store.account_snapshot("northwind", AS_OF).ties is None
+    # A dry-run import writes nothing, not even a repair.
+    ingest(store, [], source="nothing", dry_run=True)
     assert store.account_snapshot("northwind", AS_OF).ties is None
     assert store.repair_ties() == 4  # every contact's tie set is rebuilt
     snap = store.account_snapshot("northwind", AS_OF)
     assert snap.ties is not None
     _same(_pairs(snap), _expected(store))
     assert store.repair_ties() == 0
+
+
+def test_an_import_repairs_what_a_dead_writer_left(store: GraphStore, settings: Settings) -> None:
+    sample.load(store)
+    kwargs = {"data_dir": settings.data_dir, "graph_name": settings.graph_name, "graph_url": ""}
+    child = multiprocessing.get_context("spawn").Process(target=_die_mid_import, args=(kwargs,))
+    child.start()
+    child.join(120)
+    assert store.account_snapshot("northwind", AS_OF).ties is None
+    ingest(store, [], source="nothing")
+    snap = store.account_snapshot("northwind", AS_OF)
+    assert snap.ties is not None
+    _same(_pairs(snap), _expected(store))
 
 
 def test_racing_writers_both_land(store: GraphStore) -> None:

@@ -117,12 +117,13 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def deferred_ties(self) -> AbstractContextManager[TieSession]:
+    def deferred_ties(self, *, repair: bool = True) -> AbstractContextManager[TieSession]:
         """A session that folds the tie aggregates of many interaction writes and writes them
         once, when it ends (also when it ends by an error): for imports.
 
-        Reports of the accounts concerned read the interactions themselves until then. Tie
-        aggregates left behind by a writer that died are rebuilt first.
+        Reports read the interactions themselves until then. With ``repair``, tie aggregates
+        left behind by a writer that died are rebuilt first (a dry run passes False: it writes
+        nothing).
         """
 
     @abstractmethod

@@ -208,8 +208,9 @@ class CypherStore(GraphStore):
         )
 
     @contextmanager
-    def deferred_ties(self) -> Iterator[TieSession]:
-        self.repair_ties()
+    def deferred_ties(self, *, repair: bool = True) -> Iterator[TieSession]:
+        if repair:
+            self.repair_ties()
         session = self._tie_session()
         try:
             yield session
