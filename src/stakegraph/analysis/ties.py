@@ -329,9 +329,9 @@ def _utc_from_ms(ms: npt.NDArray[np.int64]) -> list[datetime | None]:
 def _from_table(table: TieTable, as_of: datetime, settings: AnalysisSettings) -> TieColumns | None:
     """The columns of a tie table, vectorised; ``None`` when a pair appears twice.
 
-    Gives the same bits as :func:`_from_aggregates` over the table's rows: the kinds are summed
-    column by column in :data:`~stakegraph.model.snapshot.TIE_KINDS` order, then scaled by the
-    decay factor, one IEEE operation at a time as the per-pair loop does.
+    Gives the same bits as :func:`_from_aggregates` over the table's rows
+    (:meth:`~stakegraph.model.TieTable.strengths` adds the kinds in the order the per-pair loop
+    does).
     """
     n = len(table)
     if n and abs(table.half_life_days - settings.half_life_days) > 1e-9:
@@ -350,17 +350,9 @@ def _from_table(table: TieTable, as_of: datetime, settings: AnalysisSettings) ->
             f"tie aggregate {table.team_ids[k]}/{table.contact_ids[k]} holds interactions "
             f"after the as-of time {as_of.isoformat()}: read the full interactions instead"
         )
-    factor = 0.5 ** (
-        (as_of - TIE_REFERENCE).total_seconds() / _SECONDS_PER_DAY / settings.half_life_days
+    strength = table.strengths(
+        as_of, settings.kind_weights, count_unanswered=settings.count_unanswered_outbound_email
     )
-    weights = dict(settings.kind_weights)
-    weights["email_unanswered"] = (
-        weights.get("email", 0.0) if settings.count_unanswered_outbound_email else 0.0
-    )
-    strength = np.zeros(n, dtype=np.float64)
-    for column, kind in enumerate(TIE_KINDS):
-        strength = strength + weights.get(kind, 0.0) * table.masses[:, column]
-    strength = strength * factor
     team_rank, contact_rank = _ranks(table.team_ids), _ranks(table.contact_ids)
     order = np.lexsort((contact_rank, team_rank))
     sorted_team, sorted_contact = team_rank[order], contact_rank[order]

@@ -212,19 +212,21 @@ class TieTable(Sequence[TieAggregate]):
     def strengths(
         self, as_of: datetime, weights: Mapping[str, float], *, count_unanswered: bool = False
     ) -> npt.NDArray[np.float64]:
-        """Every pair's :meth:`TieAggregate.strength` at ``as_of``, in one matrix product."""
+        """Every pair's :meth:`TieAggregate.strength` at ``as_of``, a column at a time.
+
+        The kinds are added in :data:`TIE_KINDS` order and then scaled, one IEEE operation at a
+        time as the analysis's per-pair route does, so both give the same bits.
+        """
         days = (as_of - TIE_REFERENCE).total_seconds() / 86400.0
         factor = 0.5 ** (days / self.half_life_days)
-        vector = np.array(
-            [
-                (weights.get("email", 0.0) if count_unanswered else 0.0)
-                if kind == "email_unanswered"
-                else weights.get(kind, 0.0)
-                for kind in TIE_KINDS
-            ],
-            dtype=np.float64,
-        )
-        result: npt.NDArray[np.float64] = (self.masses @ vector) * factor
+        strength = np.zeros(len(self), dtype=np.float64)
+        for column, kind in enumerate(TIE_KINDS):
+            if kind == "email_unanswered":
+                weight = weights.get("email", 0.0) if count_unanswered else 0.0
+            else:
+                weight = weights.get(kind, 0.0)
+            strength = strength + weight * self.masses[:, column]
+        result: npt.NDArray[np.float64] = strength * factor
         return result
 
 

@@ -253,8 +253,9 @@ class CypherStore(GraphStore):
         rows = [records.interaction_row(i) for i in batch]
         session.mark()
         self._run("create_interactions", {"rows": rows})
-        for row in rows:
-            session.add(row[2], row[3], row[10], row[11], row[4], row[5])
+        # Named by the order of records.INTERACTION_FIELDS.
+        for _, _, kind, at_ms, team_ids, contact_ids, _, _, _, _, direction, answered in rows:
+            session.add(kind, at_ms, direction, answered, team_ids, contact_ids)
         return UpsertResult(created=[i.id for i in batch])
 
     def _upsert_interaction_batch(

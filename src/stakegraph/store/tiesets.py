@@ -198,7 +198,7 @@ class TieSession:
         contact_ids: Sequence[str],
     ) -> None:
         """Fold a new interaction into the deltas."""
-        mass = float(2.0 ** ((at_ms - _REFERENCE_MS) / _MS_PER_DAY / self.half_life_days))
+        mass = self._mass(at_ms)
         slot = _slot(kind, direction, answered)
         deltas = self._deltas
         for contact_id in contact_ids:
@@ -206,6 +206,10 @@ class TieSession:
             if entries is None:
                 entries = deltas[contact_id] = {}
             _fold(entries, team_ids, slot, at_ms, mass)
+
+    def _mass(self, at_ms: int) -> float:
+        """:func:`~stakegraph.model.snapshot.decay_mass` of an instant in epoch ms."""
+        return float(2.0 ** ((at_ms - _REFERENCE_MS) / _MS_PER_DAY / self.half_life_days))
 
     def recompute(self, contact_ids: Iterable[str]) -> None:
         """Have the tie sets of ``contact_ids`` rebuilt from their interactions on flush."""
@@ -279,9 +283,10 @@ class TieSession:
         rows = self._run("get_contact_interactions", {"ids": list(contact_ids)})
         for row in rows:
             at_ms = int(row["occurred_at"])
-            mass = float(2.0 ** ((at_ms - _REFERENCE_MS) / _MS_PER_DAY / self.half_life_days))
             slot = _slot(str(row["kind"]), row["direction"], row["answered"])
-            _fold(out[str(row["contact_id"])], row["team_ids"] or (), slot, at_ms, mass)
+            _fold(
+                out[str(row["contact_id"])], row["team_ids"] or (), slot, at_ms, self._mass(at_ms)
+            )
         return out
 
 
