@@ -7,6 +7,7 @@ rows) must give the same report to the last bit, and the interactions themselves
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -203,3 +204,45 @@ def test_metrics_given_the_live_ties_agree_with_the_full_graph() -> None:
     assert warm_paths(full, targets, live=live) == warm_paths(full, targets)
     assert warm_paths(full, ["cio"]) == {"cio": ["ae", "dir", "cio"]}  # a tie, then a line
     assert executive_ties(people, S, live=live) == executive_ties(full, S)
+
+
+def test_the_reports_tie_list_reads_validates_and_serialises_as_a_list() -> None:
+    from stakegraph.analysis.report import Report, Tie, TieList
+
+    report = build_report(_tabled(_story()), S)
+    from_interactions = build_report(_story(), S)
+    assert isinstance(report.ties, TieList)
+    ties = list(report.ties)
+    assert len(report.ties) == len(ties) > 3
+    assert all(isinstance(t, Tie) for t in ties)
+    # Strongest first, then by team id and contact id.
+    keys = [(-round(t.strength, 9), t.team_id, t.contact_id) for t in ties]
+    assert keys == sorted(keys)
+    assert report.ties[0] == ties[0] and report.ties[-2:] == ties[-2:]
+    assert report.ties == ties and report.ties == TieList(ties)
+    # The same JSON as the interactions give (the floats differ in the last bits).
+    assert report.model_dump_json(include={"ties"}) == from_interactions.model_dump_json(
+        include={"ties"}
+    )
+    assert report.ties != ties[:-1] and report.ties != tuple(ties)
+    # JSON and Python dumps are those of a plain list of ties, and read back equal.
+    dumped = report.model_dump(mode="json")["ties"]
+    assert dumped == [
+        {
+            "team_id": t.team_id,
+            "contact_id": t.contact_id,
+            "strength": round(t.strength, 4),
+            "live": t.live,
+            "interactions": t.interactions,
+            "last_at": t.last_at.isoformat().replace("+00:00", "Z") if t.last_at else None,
+        }
+        for t in ties
+    ]
+    read_back = Report.model_validate_json(report.model_dump_json())
+    assert isinstance(read_back.ties, TieList)
+    assert read_back.model_dump(mode="json")["ties"] == dumped
+    assert Report.model_validate(report.model_dump()).ties == ties
+    assert pickle.loads(pickle.dumps(report)) == report
+    schema = Report.model_json_schema()
+    assert schema["properties"]["ties"]["type"] == "array"
+    assert schema["properties"]["ties"]["items"] == {"$ref": "#/$defs/Tie"}

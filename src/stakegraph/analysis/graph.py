@@ -148,26 +148,31 @@ def relationship_graph(
             title=member.title,
             role=str(member.role),
         )
-    active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=lambda c: c.id)
+    active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=_by_id)
     weights = settings.seniority_weights
-    for contact in active:
+    senior_seniorities = set(settings.senior_seniorities)
+    senior_roles = set(settings.senior_buying_roles)
+
+    def attributes(contact: Contact) -> dict[str, object]:
         seniority = str(contact.seniority)
         # is_senior and seniority_weight, with the seniority looked up once per contact.
-        senior = seniority in settings.senior_seniorities or any(
-            str(role) in settings.senior_buying_roles for role in contact.buying_roles
+        senior = seniority in senior_seniorities or (
+            bool(contact.buying_roles)
+            and not senior_roles.isdisjoint(map(str, contact.buying_roles))
         )
-        G.add_node(
-            contact.id,
-            side=THEIRS,
-            name=contact.name,
-            title=contact.title,
-            seniority=seniority,
-            function=str(contact.function),
-            stance=str(contact.stance),
-            status=str(contact.status),
-            senior=senior,
-            weight=float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
-        )
+        return {
+            "side": THEIRS,
+            "name": contact.name,
+            "title": contact.title,
+            "seniority": seniority,
+            "function": str(contact.function),
+            "stance": str(contact.stance),
+            "status": str(contact.status),
+            "senior": senior,
+            "weight": float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
+        }
+
+    G.add_nodes_from((contact.id, attributes(contact)) for contact in active)
     theirs = {c.id for c in active}
     G.add_edges_from(
         (c.id, c.reports_to, {"kind": REPORTS_TO, "manager": c.reports_to})
@@ -176,6 +181,10 @@ def relationship_graph(
     )
     add_ties(G, ties)
     return G
+
+
+def _by_id(contact: Contact) -> str:
+    return contact.id
 
 
 def add_ties(
