@@ -26,6 +26,7 @@ __all__ = [
     "REPORTS_TO",
     "THEIRS",
     "TIE",
+    "LiveTieList",
     "LiveTies",
     "add_ties",
     "contacts",
@@ -49,6 +50,37 @@ REPORTS_TO = "reports_to"
 
 LiveTies = Sequence[tuple[str, str, float]]
 """Live ties as ``(team id, contact id, strength)``, as :func:`live_ties` returns them."""
+
+
+class LiveTieList(list[tuple[str, str, float]]):
+    """Live ties sorted by team id then contact id, that know each person's tied people.
+
+    Several metrics search the live ties person by person (threads, warm paths, who holds a
+    contact's only tie); :meth:`neighbours` works the lookup out once for all of them. Treat the
+    list as read-only: the lookup is not refreshed.
+    """
+
+    _neighbours: dict[str, list[str]] | None = None
+
+    def neighbours(self) -> dict[str, list[str]]:
+        """Each person's live-tied people, sorted by id (a contact's team, a team member's
+        contacts); people without a live tie are absent."""
+        if self._neighbours is None:
+            neighbours: dict[str, list[str]] = {}
+            for team_id, contact_id, _ in self:
+                # Sorted by team then contact: both lists fill in id order.
+                mine = neighbours.get(team_id)
+                if mine is None:
+                    neighbours[team_id] = [contact_id]
+                else:
+                    mine.append(contact_id)
+                theirs = neighbours.get(contact_id)
+                if theirs is None:
+                    neighbours[contact_id] = [team_id]
+                else:
+                    theirs.append(team_id)
+            self._neighbours = neighbours
+        return self._neighbours
 
 
 def is_senior(contact: Contact, settings: AnalysisSettings) -> bool:
@@ -256,13 +288,13 @@ def senior_staff(G: nx.Graph) -> list[str]:
     return sorted(n for n, data in G.nodes(data=True) if data["side"] == THEIRS and data["senior"])
 
 
-def live_ties(G: nx.Graph) -> list[tuple[str, str, float]]:
+def live_ties(G: nx.Graph) -> LiveTieList:
     """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids.
 
     Walks the adjacency of our (few) team members rather than every edge: an account has
     thousands of ties but a couple of dozen of us.
     """
-    out: list[tuple[str, str, float]] = []
+    out = LiveTieList()
     for team_id in team(G):
         for contact_id, data in G.adj[team_id].items():
             if data["kind"] == TIE and data["live"]:

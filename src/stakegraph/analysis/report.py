@@ -21,6 +21,7 @@ from stakegraph.analysis.coverage import covered_contacts, senior_coverage
 from stakegraph.analysis.graph import (
     OURS,
     THEIRS,
+    LiveTieList,
     live_strength,
     relationship_graph,
     senior_staff,
@@ -447,7 +448,8 @@ def _report(
     # graph keeps the people and the org chart, and adding thousands of tie edges that nothing
     # would read from it would cost more than the whole analysis (the searches over live ties
     # use plain dicts). The report's tie list (every tie, live or not) comes from the columns.
-    live = tied.live_ties()  # ordered by team id then contact id, as live_ties(G) gives them
+    # Ordered by team id then contact id, as live_ties(G) gives them.
+    live = LiveTieList(tied.live_ties())
     held = live_strength(G, live)
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
     all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used

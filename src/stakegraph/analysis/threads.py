@@ -25,7 +25,14 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, THEIRS, LiveTies, live_strength, live_ties
+from stakegraph.analysis.graph import (
+    OURS,
+    THEIRS,
+    LiveTieList,
+    LiveTies,
+    live_strength,
+    live_ties,
+)
 from stakegraph.errors import ValidationFailed
 
 __all__ = [
@@ -92,6 +99,8 @@ Adjacency = Mapping[str, Iterable[str]]
 def _live_adjacency(live: LiveTies, keep: Collection[str] | None) -> dict[str, list[str]]:
     # live_bipartite's graph as a dict of sorted neighbour lists: the same nodes and edges,
     # without paying networkx's per-edge bookkeeping for a graph only searched here.
+    if keep is None and isinstance(live, LiveTieList):
+        return live.neighbours()
     wanted = None if keep is None else set(keep)
     adjacency: defaultdict[str, list[str]] = defaultdict(list)
     for team_id, contact_id, _ in live:
@@ -125,7 +134,11 @@ def _pieces(B: Adjacency) -> list[set[str]]:
 
 def _check_bipartite(B: Adjacency, top: set[str]) -> None:
     for u in B:
-        for v in B[u]:
+        neighbours = B[u]
+        # Set operations in C; the offending edge is looked for only once one is known.
+        if top.isdisjoint(neighbours) if u in top else top.issuperset(neighbours):
+            continue
+        for v in neighbours:
             if (u in top) == (v in top):
                 raise ValidationFailed(f"edge {u}-{v} does not join the two sides of the graph")
 

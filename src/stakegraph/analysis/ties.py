@@ -269,7 +269,7 @@ class TieColumns:
         """The live rows as ``(team id, contact id, strength)``, in the columns' order."""
         rows = np.flatnonzero(self.live)
         teams, contacts = self.team_names, self.contact_names
-        return [
+        return [  # the caller may wrap it: see stakegraph.analysis.graph.LiveTieList
             (teams[t], contacts[c], s)
             for t, c, s in zip(
                 self.team_codes[rows].tolist(),
