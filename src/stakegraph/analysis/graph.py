@@ -12,6 +12,7 @@ Every other analysis module reads this graph through the attribute names defined
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 import networkx as nx
 import numpy as np
@@ -61,6 +62,13 @@ class LiveTieList(list[tuple[str, str, float]]):
     """
 
     _neighbours: dict[str, list[str]] | None = None
+    _sides: tuple[set[str], set[str]] | None = None
+
+    def sides(self) -> tuple[set[str], set[str]]:
+        """The team members and the contacts with a live tie (ours, theirs)."""
+        if self._sides is None:
+            self._sides = (set(map(itemgetter(0), self)), set(map(itemgetter(1), self)))
+        return self._sides
 
     def neighbours(self) -> dict[str, list[str]]:
         """Each person's live-tied people, sorted by id (a contact's team, a team member's
@@ -204,14 +212,20 @@ def relationship_graph(
             "weight": float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
         }
 
-    G.add_nodes_from((contact.id, attributes(contact)) for contact in active)
+    # Ids first, then each one's attributes: networkx takes (id, attributes) pairs through an
+    # exception per node, which costs more than the attributes.
+    G.add_nodes_from(contact.id for contact in active)
+    nodes = G.nodes
+    for contact in active:
+        nodes[contact.id].update(attributes(contact))
     theirs = {c.id for c in active}
     G.add_edges_from(
         (c.id, c.reports_to, {"kind": REPORTS_TO, "manager": c.reports_to})
         for c in active
         if c.reports_to is not None and c.reports_to in theirs
     )
-    add_ties(G, ties)
+    if not (isinstance(ties, (list, tuple)) and not ties):
+        add_ties(G, ties)
     return G
 
 

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal, overload
 
 import networkx as nx
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PlainSerializer
 from pydantic_core import core_schema
 
@@ -22,7 +21,6 @@ from stakegraph.analysis.graph import (
     OURS,
     THEIRS,
     LiveTieList,
-    live_strength,
     relationship_graph,
     senior_staff,
 )
@@ -215,12 +213,11 @@ class TieList(Sequence[Tie]):
     computed. It validates from and serialises to a plain JSON list of ties, as ``list[Tie]``.
     """
 
-    __slots__ = ("_columns", "_order", "_ties")
+    __slots__ = ("_columns", "_ties")
 
     def __init__(self, ties: Iterable[Tie] = ()) -> None:
         self._ties: list[Tie] | None = list(ties)
         self._columns: TieColumns | None = None
-        self._order: npt.NDArray[np.intp] | None = None
 
     @classmethod
     def from_columns(cls, columns: TieColumns) -> TieList:
@@ -233,13 +230,13 @@ class TieList(Sequence[Tie]):
         made = cls()
         made._ties = None
         made._columns = columns
-        made._order = np.argsort(-np.round(columns.strength, 9), kind="stable")
         return made
 
     def _made(self) -> list[Tie]:
         if self._ties is None:
-            columns, order = self._columns, self._order
-            assert columns is not None and order is not None
+            columns = self._columns
+            assert columns is not None
+            order = np.argsort(-np.round(columns.strength, 9), kind="stable")
             rows = order.tolist()
             teams, contacts, last_at = columns.team_names, columns.contact_names, columns.last_at
             self._ties = [
@@ -254,13 +251,13 @@ class TieList(Sequence[Tie]):
                     strict=True,
                 )
             ]
-            self._columns = self._order = None
+            self._columns = None
         return self._ties
 
     def __len__(self) -> int:
         if self._ties is None:
-            assert self._order is not None
-            return len(self._order)
+            assert self._columns is not None
+            return len(self._columns)
         return len(self._ties)
 
     @overload
@@ -450,7 +447,7 @@ def _report(
     # use plain dicts). The report's tie list (every tie, live or not) comes from the columns.
     # Ordered by team id then contact id, as live_ties(G) gives them.
     live = LiveTieList(tied.live_ties())
-    held = live_strength(G, live)
+    held = tied.live_strength()  # live_strength(G, live), from the columns
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
     all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used
     coverage = senior_coverage(G, covered=covered_contacts(G, live=live))

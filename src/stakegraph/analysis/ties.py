@@ -279,6 +279,25 @@ class TieColumns:
             )
         ]
 
+    def live_strength(self) -> dict[str, float]:
+        """Each person's summed live tie strength, as
+        :func:`~stakegraph.analysis.graph.live_strength` gives it over :meth:`live_ties`.
+
+        The same bits: ``numpy.bincount`` adds each person's strengths one at a time in row
+        order, as the loop over the live ties does.
+        """
+        rows = np.flatnonzero(self.live)
+        strength = self.strength[rows]
+        held: dict[str, float] = {}
+        for names, codes in (
+            (self.team_names, self.team_codes[rows]),
+            (self.contact_names, self.contact_codes[rows]),
+        ):
+            sums = np.bincount(codes, weights=strength, minlength=len(names)).tolist()
+            for k in np.flatnonzero(np.bincount(codes, minlength=len(names))).tolist():
+                held[names[k]] = sums[k]
+        return held
+
     def ties(self) -> list[TieStrength]:
         """One :class:`TieStrength` per row."""
         return [
