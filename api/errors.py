@@ -30,6 +30,7 @@ from stakegraph.errors import (
     StoreUnavailableError,
     ValidationFailed,
 )
+from stakegraph.model import error_message
 
 __all__ = [
     "STATUS_BY_ERROR",
@@ -116,9 +117,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     problems = []
     for err in exc.errors():
         field = field_path(err.get("loc", ()))
-        problems.append(
-            {"field": field, "message": str(err.get("msg", "")), "type": err.get("type")}
-        )
+        problems.append({"field": field, "message": error_message(err), "type": err.get("type")})
     first = problems[0] if problems else {"field": "", "message": "invalid request"}
     message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
     if len(problems) > 1:
@@ -158,7 +157,7 @@ def validation_failed(exc: Exception, *, prefix: str = "body") -> ValidationFail
     problems = [
         {
             "field": field_path((prefix, *err.get("loc", ()))),
-            "message": str(err.get("msg", "")),
+            "message": error_message(err),
             "type": err.get("type"),
         }
         for err in exc.errors()

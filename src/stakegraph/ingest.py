@@ -29,7 +29,14 @@ from pydantic import ValidationError
 from stakegraph.errors import StakegraphError
 from stakegraph.gcpause import fewer_collections
 from stakegraph.interaction_rows import checked_row
-from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
+from stakegraph.model import (
+    Account,
+    Contact,
+    Interaction,
+    RoleChange,
+    TeamMember,
+    error_message,
+)
 from stakegraph.store.base import GraphStore, UpsertResult
 from stakegraph.store.records import InteractionRow, interaction_row
 from stakegraph.store.tiesets import TieSession
@@ -138,7 +145,7 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
         loc = ".".join(str(p) for p in item["loc"]) or None
         if first is None:
             first = loc
-        message = str(item["msg"]).removeprefix("Value error, ")
+        message = error_message(item)
         problems.append((loc, message))
     if len(problems) == 1:
         return first, problems[0][1]

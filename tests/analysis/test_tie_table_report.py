@@ -7,6 +7,8 @@ rows) must give the same report to the last bit, and the interactions themselves
 
 from __future__ import annotations
 
+import pickle
+import random
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -203,3 +205,99 @@ def test_metrics_given_the_live_ties_agree_with_the_full_graph() -> None:
     assert warm_paths(full, targets, live=live) == warm_paths(full, targets)
     assert warm_paths(full, ["cio"]) == {"cio": ["ae", "dir", "cio"]}  # a tie, then a line
     assert executive_ties(people, S, live=live) == executive_ties(full, S)
+
+
+def test_the_reports_tie_list_reads_validates_and_serialises_as_a_list() -> None:
+    from stakegraph.analysis.report import Report, Tie, TieList
+
+    report = build_report(_tabled(_story()), S)
+    from_interactions = build_report(_story(), S)
+    assert isinstance(report.ties, TieList)
+    ties = list(report.ties)
+    assert len(report.ties) == len(ties) > 3
+    assert all(isinstance(t, Tie) for t in ties)
+    # Strongest first, then by team id and contact id.
+    keys = [(-round(t.strength, 9), t.team_id, t.contact_id) for t in ties]
+    assert keys == sorted(keys)
+    assert report.ties[0] == ties[0] and report.ties[-2:] == ties[-2:]
+    assert report.ties == ties and report.ties == TieList(ties)
+    # The same JSON as the interactions give (the floats differ in the last bits).
+    assert report.model_dump_json(include={"ties"}) == from_interactions.model_dump_json(
+        include={"ties"}
+    )
+    assert report.ties != ties[:-1] and report.ties != tuple(ties)
+    # JSON and Python dumps are those of a plain list of ties, and read back equal.
+    dumped = report.model_dump(mode="json")["ties"]
+    assert dumped == [
+        {
+            "team_id": t.team_id,
+            "contact_id": t.contact_id,
+            "strength": round(t.strength, 4),
+            "live": t.live,
+            "interactions": t.interactions,
+            "last_at": t.last_at.isoformat().replace("+00:00", "Z") if t.last_at else None,
+        }
+        for t in ties
+    ]
+    read_back = Report.model_validate_json(report.model_dump_json())
+    assert isinstance(read_back.ties, TieList)
+    assert read_back.model_dump(mode="json")["ties"] == dumped
+    assert Report.model_validate(report.model_dump()).ties == ties
+    assert pickle.loads(pickle.dumps(report)) == report
+    schema = Report.model_json_schema()
+    assert schema["properties"]["ties"]["type"] == "array"
+    assert schema["properties"]["ties"]["items"] == {"$ref": "#/$defs/Tie"}
+
+
+def _crowd(seed: int) -> AccountSnapshot:
+    # A random account big enough for several pieces, shared contacts and equal strengths.
+    rng = random.Random(seed)
+    titles = ["CEO", "CIO", "VP IT", "VP Sales", "Director IT", "Manager", "Engineer"]
+    people = [
+        contact(f"c{k:02d}", rng.choice(titles), reports_to=f"c{k // 3:02d}" if k else None)
+        for k in range(40)
+    ]
+    team = [member(f"t{k}", rng.choice(["executive", "account_exec", "support"])) for k in range(6)]
+    meetings = [
+        interaction(
+            rng.sample([m.id for m in team], rng.randint(1, 2)),
+            rng.sample([c.id for c in people], rng.randint(1, 3)),
+            rng.choice(["meeting", "call", "email"]),
+            days_ago=rng.choice([1, 10, 100, 400]),
+        )
+        for _ in range(70)
+    ]
+    return snapshot(contacts=people, team=team, interactions=meetings)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_metrics_read_the_same_from_a_plain_list_of_live_ties(seed: int) -> None:
+    # LiveTieList lets the metrics share one lookup of who is tied to whom; a plain list of the
+    # same ties must give every figure the same.
+    from stakegraph.analysis.alignment import executive_ties, function_alignment
+    from stakegraph.analysis.coverage import covered_contacts, senior_coverage
+    from stakegraph.analysis.graph import LiveTieList, live_strength, relationship_graph
+    from stakegraph.analysis.graph import senior_staff as seniors
+    from stakegraph.analysis.key_people import key_people
+    from stakegraph.analysis.recommendations import recommendations
+    from stakegraph.analysis.threads import threads
+
+    snap = _tabled(_crowd(seed))
+    G = relationship_graph(snap, (), S)
+    tied = tie_columns(snap, S)
+    shared = LiveTieList(tied.live_ties())
+    plain = list(shared)
+    # The held strengths from the columns are the loop's, to the bit.
+    assert tied.live_strength() == live_strength(G, plain)
+    coverage = senior_coverage(G, covered=covered_contacts(G, live=plain))
+    for contacts in (seniors(G), None):
+        assert threads(G, contacts, live=shared) == threads(G, contacts, live=plain)
+    senior = threads(G, seniors(G), live=plain)
+    assert key_people(G, senior_threads=senior, coverage=coverage, live=shared) == key_people(
+        G, senior_threads=senior, coverage=coverage, live=plain
+    )
+    assert recommendations(G, coverage.uncovered, live=shared) == recommendations(
+        G, coverage.uncovered, live=plain
+    )
+    assert executive_ties(G, S, live=shared) == executive_ties(G, S, live=plain)
+    assert function_alignment(G, S, live=shared) == function_alignment(G, S, live=plain)

@@ -111,6 +111,23 @@ def test_references_that_do_not_resolve_name_the_field(open_service: Service) ->
     assert _error(what_if, 422, "validation_error")["details"][0]["field"] == "body.remove[1]"
 
 
+def test_a_nul_character_is_a_422_naming_the_field(open_service: Service) -> None:
+    with open_service.client() as http:
+        body = http.put("/v1/contacts/c-nul", json={"account_id": "acme", "name": "N\u0000"})
+        batch = http.post(
+            "/v1/interactions",
+            json={"interactions": [{"id": "i-nul", "account_id": "acme\u0000", "kind": "call",
+                                    "occurred_at": "2026-01-01T00:00:00Z"}]},
+        )  # fmt: skip
+        path = http.get("/v1/accounts/acme%00/report")
+    error = _error(body, 422, "validation_error")
+    assert error["details"][0]["field"] == "body.name"
+    assert "NUL character" in error["message"]
+    field = _error(batch, 422, "validation_error")["details"][0]["field"]
+    assert field == "body.interactions[0].account_id"
+    assert "NUL character" in _error(path, 422, "validation_error")["message"]
+
+
 def test_bundle_that_is_not_json_is_400(open_service: Service) -> None:
     with open_service.client() as http:
         response = http.post("/v1/bundle", content=b"not json at all")

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from falkordb.helpers import stringify_param_value
+from pydantic import ValidationError
 
-from stakegraph.model import Account, Contact
+from stakegraph.errors import ValidationFailed
+from stakegraph.model import Account, Contact, error_message
 from stakegraph.store import GraphStore
 from stakegraph.store.falkor import cypher_literal, cypher_params, fast_literal
 
@@ -63,3 +65,25 @@ def test_fast_literals_read_back_as_sent(store: GraphStore, value: Any) -> None:
     got = graph.query("CYPHER v=" + fast_literal(value) + " RETURN $v").result_set[0][0]
     # FalkorDB prints floats back with 15 significant digits; what it stored is exact.
     assert got == (pytest.approx(value, rel=1e-14) if isinstance(value, float) else value)
+
+
+@pytest.mark.store
+def test_a_nul_character_is_refused_by_name_not_cut_short(store: GraphStore) -> None:
+    # FalkorDB reads the query as a C string: a NUL would end it early and the server would
+    # answer with a parse error about a truncated query. The store names the parameter instead.
+    with pytest.raises(ValidationFailed, match=r"must not contain a NUL character"):
+        store.existing_ids("Account", ["acme\x00"])
+    with pytest.raises(ValidationFailed, match="NUL"):
+        store.get_contact("c\x00")
+
+
+@pytest.mark.unit
+def test_entities_refuse_a_nul_character_in_words() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Contact(id="c1", account_id="a", name="Zo\x00e")
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("name",)
+    assert error_message(error).startswith("must not contain a NUL character")
+    for bad in ({"id": "a\x00"}, {"domains": ["x\x00.example"]}):
+        with pytest.raises(ValidationError):
+            Account.model_validate({"id": "a", "name": "A", **bad})

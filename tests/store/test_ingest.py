@@ -37,6 +37,7 @@ BUNDLE = {
         {"id": "c-loop-a", "account_id": "northwind", "name": "A", "reports_to": "c-loop-b"},
         {"id": "c-loop-b", "account_id": "northwind", "name": "B", "reports_to": "c-loop-a"},
         {"id": "", "account_id": "northwind", "name": "No id"},
+        {"id": "c-nul", "account_id": "northwind", "name": "Nul", "title": "VP\u0000IT"},
     ],
     "interactions": [
         {"id": "i1", "account_id": "northwind", "kind": "meeting",
@@ -65,7 +66,7 @@ def test_good_records_land_and_bad_ones_are_named(store: GraphStore) -> None:
         "accounts": (1, 0),
         "team": (1, 0),
         # sandra and carl land; loop-b closes a cycle, so loop-a would point at nobody.
-        "contacts": (2, 6),
+        "contacts": (2, 7),
         "interactions": (1, 3),
     }
     by_id = {r.id: r for r in report.rejects}
@@ -76,6 +77,7 @@ def test_good_records_land_and_bad_ones_are_named(store: GraphStore) -> None:
     assert by_id["c-loop-b"].field == "reports_to" and "cycle" in by_id["c-loop-b"].reason
     assert "c-loop-b" in by_id["c-loop-a"].reason and "rejected" in by_id["c-loop-a"].reason
     assert by_id[""].field == "id" and by_id[""].location == "contacts[7]"
+    assert by_id["c-nul"].field == "title" and "NUL character" in by_id["c-nul"].reason
     assert by_id["i-bad-date"].field == "occurred_at"
     assert by_id["i-ghost"].field == "contact_ids" and "c-ghost" in by_id["i-ghost"].reason
     assert by_id["i-rejected-contact"].field == "contact_ids"
@@ -168,7 +170,7 @@ def test_cli_import_with_rejects_exits_3(settings: Settings, tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["import", str(source)], env=env)
     assert result.exit_code == 3
     lines = (tmp_path / "bad.json.rejects.jsonl").read_text().splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 10
     assert {json.loads(line)["id"] for line in lines} >= {"c-bad-account", "i-ghost"}
 
 

@@ -12,10 +12,11 @@ no live tie on one of the two sides (we would not hear it if they pulled apart).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from stakegraph.analysis.graph import THEIRS, TIE, LiveTies, live_ties, team
+from stakegraph.analysis.graph import THEIRS, TIE, LiveTieList, LiveTies, live_ties, team
 from stakegraph.model import Function
 from stakegraph.settings import AnalysisSettings
 
@@ -94,6 +95,16 @@ def executive_ties(
     [('ceo', 'cfo')]
     """
     out: list[tuple[str, str]] = []
+    if isinstance(live, LiveTieList):  # each executive's own ties, not every tie
+        nodes = G.nodes
+        neighbours = live.neighbours()
+        return sorted(
+            (ours, theirs)
+            for ours in team(G)
+            if nodes[ours].get("role") in settings.executive_roles
+            for theirs in neighbours.get(ours, ())
+            if nodes[theirs].get("seniority") in settings.executive_seniorities
+        )
     if live is not None:
         nodes = G.nodes
         executives = {n for n in team(G) if nodes[n].get("role") in settings.executive_roles}
@@ -160,28 +171,35 @@ def function_alignment(
     (True, 1.0, -1.0)
     """
     names = [str(f) for f in Function]
-    members: dict[str, list[str]] = {name: [] for name in names}
+    members: dict[str, list[tuple[str, dict[str, Any]]]] = {name: [] for name in names}
     for node, data in G.nodes(data=True):
         if data["side"] == THEIRS:
-            members.setdefault(str(data.get("function", Function.OTHER)), []).append(node)
+            function = str(data.get("function", Function.OTHER))
+            members.setdefault(function, []).append((node, data))
     functions: dict[str, FunctionStats] = {}
     live_count: dict[str, int] = {}
-    for _, contact_id, _ in live_ties(G) if live is None else live:
-        live_count[contact_id] = live_count.get(contact_id, 0) + 1
+    if isinstance(live, LiveTieList):
+        live_count = {person: len(tied) for person, tied in live.neighbours().items()}
+    else:
+        for _, contact_id, _ in live_ties(G) if live is None else live:
+            live_count[contact_id] = live_count.get(contact_id, 0) + 1
+    stance_values = settings.stance_values
     for name, people in members.items():
         covered = 0
         function_ties = 0
+        senior = 0
         stances: list[float] = []
-        for person in people:
+        for person, data in people:
             ties = live_count.get(person, 0)
             function_ties += ties
             covered += 1 if ties else 0
-            stance = G.nodes[person].get("stance")
-            if stance in settings.stance_values:
-                stances.append(float(settings.stance_values[stance]))
+            senior += 1 if data.get("senior") else 0
+            stance = data.get("stance")
+            if stance in stance_values:
+                stances.append(float(stance_values[stance]))
         functions[name] = FunctionStats(
             contacts=len(people),
-            senior=sum(1 for p in people if G.nodes[p].get("senior")),
+            senior=senior,
             covered=covered,
             coverage=covered / len(people) if people else 0.0,
             live_ties=function_ties,

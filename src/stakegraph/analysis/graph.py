@@ -12,6 +12,7 @@ Every other analysis module reads this graph through the attribute names defined
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 import networkx as nx
 import numpy as np
@@ -26,6 +27,7 @@ __all__ = [
     "REPORTS_TO",
     "THEIRS",
     "TIE",
+    "LiveTieList",
     "LiveTies",
     "add_ties",
     "contacts",
@@ -49,6 +51,44 @@ REPORTS_TO = "reports_to"
 
 LiveTies = Sequence[tuple[str, str, float]]
 """Live ties as ``(team id, contact id, strength)``, as :func:`live_ties` returns them."""
+
+
+class LiveTieList(list[tuple[str, str, float]]):
+    """Live ties sorted by team id then contact id, that know each person's tied people.
+
+    Several metrics search the live ties person by person (threads, warm paths, who holds a
+    contact's only tie); :meth:`neighbours` works the lookup out once for all of them. Treat the
+    list as read-only: the lookup is not refreshed.
+    """
+
+    _neighbours: dict[str, list[str]] | None = None
+    _sides: tuple[set[str], set[str]] | None = None
+
+    def sides(self) -> tuple[set[str], set[str]]:
+        """The team members and the contacts with a live tie (ours, theirs)."""
+        if self._sides is None:
+            self._sides = (set(map(itemgetter(0), self)), set(map(itemgetter(1), self)))
+        return self._sides
+
+    def neighbours(self) -> dict[str, list[str]]:
+        """Each person's live-tied people, sorted by id (a contact's team, a team member's
+        contacts); people without a live tie are absent."""
+        if self._neighbours is None:
+            neighbours: dict[str, list[str]] = {}
+            for team_id, contact_id, _ in self:
+                # Sorted by team then contact: both lists fill in id order.
+                mine = neighbours.get(team_id)
+                if mine is None:
+                    neighbours[team_id] = [contact_id]
+                else:
+                    mine.append(contact_id)
+                theirs = neighbours.get(contact_id)
+                if theirs is None:
+                    neighbours[contact_id] = [team_id]
+                else:
+                    theirs.append(team_id)
+            self._neighbours = neighbours
+        return self._neighbours
 
 
 def is_senior(contact: Contact, settings: AnalysisSettings) -> bool:
@@ -148,34 +188,49 @@ def relationship_graph(
             title=member.title,
             role=str(member.role),
         )
-    active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=lambda c: c.id)
+    active = sorted((c for c in snapshot.contacts if c.status != Status.LEFT), key=_by_id)
     weights = settings.seniority_weights
-    for contact in active:
+    senior_seniorities = set(settings.senior_seniorities)
+    senior_roles = set(settings.senior_buying_roles)
+
+    def attributes(contact: Contact) -> dict[str, object]:
         seniority = str(contact.seniority)
         # is_senior and seniority_weight, with the seniority looked up once per contact.
-        senior = seniority in settings.senior_seniorities or any(
-            str(role) in settings.senior_buying_roles for role in contact.buying_roles
+        senior = seniority in senior_seniorities or (
+            bool(contact.buying_roles)
+            and not senior_roles.isdisjoint(map(str, contact.buying_roles))
         )
-        G.add_node(
-            contact.id,
-            side=THEIRS,
-            name=contact.name,
-            title=contact.title,
-            seniority=seniority,
-            function=str(contact.function),
-            stance=str(contact.stance),
-            status=str(contact.status),
-            senior=senior,
-            weight=float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
-        )
+        return {
+            "side": THEIRS,
+            "name": contact.name,
+            "title": contact.title,
+            "seniority": seniority,
+            "function": str(contact.function),
+            "stance": str(contact.stance),
+            "status": str(contact.status),
+            "senior": senior,
+            "weight": float(weights.get(seniority, weights.get("other", 0.0))) if senior else 0.0,
+        }
+
+    # Ids first, then each one's attributes: networkx takes (id, attributes) pairs through an
+    # exception per node, which costs more than the attributes.
+    G.add_nodes_from(contact.id for contact in active)
+    nodes = G.nodes
+    for contact in active:
+        nodes[contact.id].update(attributes(contact))
     theirs = {c.id for c in active}
     G.add_edges_from(
         (c.id, c.reports_to, {"kind": REPORTS_TO, "manager": c.reports_to})
         for c in active
         if c.reports_to is not None and c.reports_to in theirs
     )
-    add_ties(G, ties)
+    if not (isinstance(ties, (list, tuple)) and not ties):
+        add_ties(G, ties)
     return G
+
+
+def _by_id(contact: Contact) -> str:
+    return contact.id
 
 
 def add_ties(
@@ -247,13 +302,13 @@ def senior_staff(G: nx.Graph) -> list[str]:
     return sorted(n for n, data in G.nodes(data=True) if data["side"] == THEIRS and data["senior"])
 
 
-def live_ties(G: nx.Graph) -> list[tuple[str, str, float]]:
+def live_ties(G: nx.Graph) -> LiveTieList:
     """Every live tie as ``(team id, contact id, strength)``, sorted by the two ids.
 
     Walks the adjacency of our (few) team members rather than every edge: an account has
     thousands of ties but a couple of dozen of us.
     """
-    out: list[tuple[str, str, float]] = []
+    out = LiveTieList()
     for team_id in team(G):
         for contact_id, data in G.adj[team_id].items():
             if data["kind"] == TIE and data["live"]:

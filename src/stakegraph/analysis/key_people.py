@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -24,6 +25,7 @@ from stakegraph.analysis.coverage import SeniorCoverage, covered_contacts, senio
 from stakegraph.analysis.graph import (
     OURS,
     THEIRS,
+    LiveTieList,
     LiveTies,
     live_strength,
     live_ties,
@@ -51,9 +53,9 @@ HOLDS_TIE_STRENGTH = "holds_tie_strength"
 _EPSILON = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PersonLoss:
-    """What the account loses if one person leaves.
+    """What the account loses if one person leaves (read-only, as the report is).
 
     Attributes
     ----------
@@ -83,8 +85,11 @@ class PersonLoss:
 def _only_tie_weights(G: nx.Graph, coverage: SeniorCoverage, live: LiveTies) -> dict[str, float]:
     # For each of ours: the weight of the covered senior contacts whose only live tie is them.
     tied: dict[str, list[str]] = {}
-    for team_id, contact_id, _ in live:
-        tied.setdefault(contact_id, []).append(team_id)
+    if isinstance(live, LiveTieList):
+        tied = live.neighbours()  # a contact's neighbours are our team
+    else:
+        for team_id, contact_id, _ in live:
+            tied.setdefault(contact_id, []).append(team_id)
     lost: dict[str, float] = {}
     for contact in coverage.covered:
         ours = tied.get(contact, [])
@@ -173,11 +178,11 @@ def key_people(
         coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
     if held is None:
         held = live_strength(G, live)
-    total = sum(strength for _, _, strength in live)
+    total = sum(map(itemgetter(2), live))
     essential = set(senior_threads.essential)
     only_tie = _only_tie_weights(G, coverage, live)
     covered = set(coverage.covered)
-    out: list[PersonLoss] = []
+    ranked: list[tuple[tuple[bool, int, float, float, str], PersonLoss]] = []
     nodes = G.nodes
     for person in sorted(held):
         data = nodes[person]
@@ -193,24 +198,18 @@ def key_people(
             reasons.append(TAKES_SENIOR_COVERAGE_TO_ZERO)
         if share >= spof_strength_share - _EPSILON:
             reasons.append(HOLDS_TIE_STRENGTH)
-        out.append(
-            PersonLoss(
-                id=person,
-                side=OURS if side == OURS else THEIRS,
-                threads=thread_loss,
-                senior_coverage=coverage_loss,
-                strength_share=share,
-                single_point_of_failure=bool(reasons),
-                reasons=reasons,
-            )
+        loss = PersonLoss(
+            person,
+            OURS if side == OURS else THEIRS,
+            thread_loss,
+            coverage_loss,
+            share,
+            bool(reasons),
+            reasons,
         )
-    out.sort(
-        key=lambda p: (
-            not p.single_point_of_failure,
-            -p.threads,
-            -round(p.senior_coverage, 9),
-            -round(p.strength_share, 9),
-            p.id,
-        )
-    )
+        # Single points of failure first, then by threads, coverage and strength lost, then id.
+        key = (not reasons, -thread_loss, -round(coverage_loss, 9), -round(share, 9), person)
+        ranked.append((key, loss))
+    ranked.sort(key=itemgetter(0))
+    out = [loss for _, loss in ranked]
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, REPORTS_TO, TIE, LiveTies
+from stakegraph.analysis.graph import OURS, REPORTS_TO, TIE, LiveTieList, LiveTies
 
 __all__ = ["Recommendation", "recommendations", "warm_paths"]
 
@@ -88,9 +88,12 @@ def warm_paths(
     missing = {t for t in wanted if t not in parent}
     adjacency = G.adj
     tied: dict[str, list[str]] = {}
-    for team_id, contact_id, _ in live or ():
-        tied.setdefault(team_id, []).append(contact_id)
-        tied.setdefault(contact_id, []).append(team_id)
+    if isinstance(live, LiveTieList):
+        tied = live.neighbours()
+    else:
+        for team_id, contact_id, _ in live or ():
+            tied.setdefault(team_id, []).append(contact_id)
+            tied.setdefault(contact_id, []).append(team_id)
     while queue and missing:
         node = queue.popleft()
         neighbours = adjacency[node]

@@ -6,21 +6,21 @@ hangs on, coverage names the uncovered. Floats are rounded to 4 decimals in JSON
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 import networkx as nx
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PlainSerializer
+from pydantic_core import core_schema
 
 from stakegraph.analysis.alignment import executive_ties, function_alignment
 from stakegraph.analysis.coverage import covered_contacts, senior_coverage
 from stakegraph.analysis.graph import (
     OURS,
     THEIRS,
-    live_strength,
+    LiveTieList,
     relationship_graph,
     senior_staff,
 )
@@ -51,6 +51,7 @@ __all__ = [
     "RiskParts",
     "Threads",
     "Tie",
+    "TieList",
     "WhatIf",
     "build_report",
     "what_if",
@@ -203,6 +204,106 @@ class Tie:
     last_at: UtcDatetime | None = None
 
 
+class TieList(Sequence[Tie]):
+    """The report's ties, strongest first: a sequence of :class:`Tie`, kept as columns.
+
+    A big account's report holds thousands of ties, and most readers of a report (the portfolio,
+    the coverage endpoint, alerts) never look at them: each :class:`Tie` is made when the list is
+    first read (iterated, indexed, compared or serialised), from the columns the analysis
+    computed. It validates from and serialises to a plain JSON list of ties, as ``list[Tie]``.
+    """
+
+    __slots__ = ("_columns", "_ties")
+
+    def __init__(self, ties: Iterable[Tie] = ()) -> None:
+        self._ties: list[Tie] | None = list(ties)
+        self._columns: TieColumns | None = None
+
+    @classmethod
+    def from_columns(cls, columns: TieColumns) -> TieList:
+        """Every row of ``columns``, by descending strength, then by team id and contact id.
+
+        ``columns`` is in id order already, so a stable sort on the strength alone gives that
+        order; the strengths are rounded so that float noise (interactions vs aggregates) cannot
+        reorder equal ties.
+        """
+        made = cls()
+        made._ties = None
+        made._columns = columns
+        return made
+
+    def _made(self) -> list[Tie]:
+        if self._ties is None:
+            columns = self._columns
+            assert columns is not None
+            order = np.argsort(-np.round(columns.strength, 9), kind="stable")
+            rows = order.tolist()
+            teams, contacts, last_at = columns.team_names, columns.contact_names, columns.last_at
+            self._ties = [
+                Tie(teams[t], contacts[c], strength, live, interactions, last_at[k])
+                for k, t, c, strength, live, interactions in zip(
+                    rows,
+                    columns.team_codes[order].tolist(),
+                    columns.contact_codes[order].tolist(),
+                    columns.strength[order].tolist(),
+                    columns.live[order].tolist(),
+                    columns.interactions[order].tolist(),
+                    strict=True,
+                )
+            ]
+            self._columns = None
+        return self._ties
+
+    def __len__(self) -> int:
+        if self._ties is None:
+            assert self._columns is not None
+            return len(self._columns)
+        return len(self._ties)
+
+    @overload
+    def __getitem__(self, index: int) -> Tie: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Tie]: ...
+
+    def __getitem__(self, index: int | slice) -> Tie | list[Tie]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[Tie]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TieList):
+            return self._made() == other._made()
+        if isinstance(other, list):
+            return self._made() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TieList({self._made()!r})"
+
+    def __reduce__(self) -> tuple[type[TieList], tuple[list[Tie]]]:
+        return (TieList, (self._made(),))
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        as_list = handler.generate_schema(list[Tie])
+        from_list = core_schema.no_info_after_validator_function(cls, as_list)
+        return core_schema.json_or_python_schema(
+            json_schema=from_list,
+            python_schema=core_schema.union_schema(
+                [core_schema.is_instance_schema(cls), from_list]
+            ),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                cls._made, return_schema=as_list
+            ),
+        )
+
+
 class Report(BaseModel):
     """The risk report of one account as of a time."""
 
@@ -233,7 +334,7 @@ class Report(BaseModel):
         default=None, description="annual value x score / 100 (null without a value)."
     )
     people: list[Person] = Field(default_factory=list)
-    ties: list[Tie] = Field(default_factory=list)
+    ties: TieList = Field(default_factory=TieList)
 
 
 _PERSON_FIELDS = set(Person.model_fields)
@@ -266,36 +367,6 @@ def _people(G: nx.Graph, ours: set[str]) -> list[Person]:
             )
         )
     return people
-
-
-def _ties(tied: TieColumns) -> list[Tie]:
-    """The report's ties, strongest first, then by team id and contact id.
-
-    ``tied`` is in id order already, so a stable sort on the strength alone gives that order;
-    the strengths are rounded so that float noise (interactions vs aggregates) cannot reorder
-    equal ties.
-    """
-    if not len(tied):
-        return []
-    order = np.argsort(-np.round(tied.strength, 9), kind="stable")
-    pick = itemgetter(*order.tolist())
-
-    def picked(values: list[Any]) -> tuple[Any, ...]:
-        chosen = pick(values)
-        return chosen if len(order) > 1 else (chosen,)
-
-    return [
-        Tie(team_id, contact_id, strength, live, interactions, last_at)
-        for team_id, contact_id, strength, live, interactions, last_at in zip(
-            picked(tied.team_ids),
-            picked(tied.contact_ids),
-            tied.strength[order].tolist(),
-            tied.live[order].tolist(),
-            tied.interactions[order].tolist(),
-            picked(tied.last_at),
-            strict=True,
-        )
-    ]
 
 
 def build_report(
@@ -374,11 +445,9 @@ def _report(
     # graph keeps the people and the org chart, and adding thousands of tie edges that nothing
     # would read from it would cost more than the whole analysis (the searches over live ties
     # use plain dicts). The report's tie list (every tie, live or not) comes from the columns.
-    live_rows = np.flatnonzero(tied.live).tolist()
-    strengths = tied.strength.tolist()
     # Ordered by team id then contact id, as live_ties(G) gives them.
-    live = [(tied.team_ids[k], tied.contact_ids[k], strengths[k]) for k in live_rows]
-    held = live_strength(G, live)
+    live = LiveTieList(tied.live_ties())
+    held = tied.live_strength()  # live_strength(G, live), from the columns
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
     all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used
     coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
@@ -403,7 +472,7 @@ def _report(
 
     node_data = dict(G.nodes(data=True))
     people = _people(G, ours) if people_and_ties else []
-    ties = _ties(tied) if people_and_ties else []
+    ties = TieList.from_columns(tied) if people_and_ties else TieList()
     annual_value = snapshot.account.annual_value
     return Report(
         account_id=snapshot.account.id,

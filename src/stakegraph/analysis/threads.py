@@ -25,7 +25,14 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import OURS, THEIRS, LiveTies, live_strength, live_ties
+from stakegraph.analysis.graph import (
+    OURS,
+    THEIRS,
+    LiveTieList,
+    LiveTies,
+    live_strength,
+    live_ties,
+)
 from stakegraph.errors import ValidationFailed
 
 __all__ = [
@@ -92,32 +99,44 @@ Adjacency = Mapping[str, Iterable[str]]
 def _live_adjacency(live: LiveTies, keep: Collection[str] | None) -> dict[str, list[str]]:
     # live_bipartite's graph as a dict of sorted neighbour lists: the same nodes and edges,
     # without paying networkx's per-edge bookkeeping for a graph only searched here.
+    if isinstance(live, LiveTieList):
+        neighbours = live.neighbours()
+        if keep is None:
+            return neighbours
+        kept = set(keep)
+        adjacency_of_kept: dict[str, list[str]] = {}
+        for team_id in sorted(live.sides()[0]):
+            contacts = [c for c in neighbours[team_id] if c in kept]
+            if contacts:
+                adjacency_of_kept[team_id] = contacts
+        for contact_id in sorted(kept & live.sides()[1]):
+            adjacency_of_kept[contact_id] = neighbours[contact_id]
+        return adjacency_of_kept
     wanted = None if keep is None else set(keep)
     adjacency: defaultdict[str, list[str]] = defaultdict(list)
     for team_id, contact_id, _ in live:
         if wanted is None or contact_id in wanted:
             adjacency[team_id].append(contact_id)
             adjacency[contact_id].append(team_id)
-    for neighbours in adjacency.values():
-        neighbours.sort()  # already in order when ``live`` is (live_ties sorts it): linear
+    for people in adjacency.values():
+        people.sort()  # already in order when ``live`` is (live_ties sorts it): linear
     return dict(adjacency)
 
 
 def _pieces(B: Adjacency) -> list[set[str]]:
-    # Connected components, as networkx.connected_components gives them.
+    # Connected components, as networkx.connected_components gives them: each grown a whole
+    # layer at a time by set unions (in C), not a node at a time.
     seen: set[str] = set()
     pieces: list[set[str]] = []
     for start in B:
         if start in seen:
             continue
         piece = {start}
-        frontier = [start]
+        frontier = piece
         while frontier:
-            node = frontier.pop()
-            for neighbour in B[node]:
-                if neighbour not in piece:
-                    piece.add(neighbour)
-                    frontier.append(neighbour)
+            frontier = set().union(*[B[node] for node in frontier])
+            frontier -= piece
+            piece |= frontier
         seen |= piece
         pieces.append(piece)
     return pieces
@@ -125,7 +144,11 @@ def _pieces(B: Adjacency) -> list[set[str]]:
 
 def _check_bipartite(B: Adjacency, top: set[str]) -> None:
     for u in B:
-        for v in B[u]:
+        neighbours = B[u]
+        # Set operations in C; the offending edge is looked for only once one is known.
+        if top.isdisjoint(neighbours) if u in top else top.issuperset(neighbours):
+            continue
+        for v in neighbours:
             if (u in top) == (v in top):
                 raise ValidationFailed(f"edge {u}-{v} does not join the two sides of the graph")
 
@@ -166,8 +189,14 @@ def hopcroft_karp(B: Adjacency, top: Iterable[str]) -> dict[str, str]:
     infinity = len(B) + 1
     distance: dict[str | None, int] = {}
 
+    # Each left node's neighbours as a set: a layer of the search below looks only at the
+    # matched ones (at most one per left node) and asks whether any is free, in C.
+    near = {u: set(neighbours) for u, neighbours in adjacency.items()}
+    matched = match_right.keys()
+
     def layer() -> bool:
-        # Breadth-first layers of alternating paths from every free left node.
+        # Breadth-first layers of alternating paths from every free left node. The distances
+        # are those of a search over every edge in any order: breadth-first distances are.
         queue: deque[str] = deque()
         for u in left:
             if match_left[u] is None:
@@ -179,12 +208,14 @@ def hopcroft_karp(B: Adjacency, top: Iterable[str]) -> dict[str, str]:
         while queue:
             u = queue.popleft()
             if distance[u] < distance[None]:
-                for v in adjacency[u]:
-                    partner = match_right.get(v)
+                step = distance[u] + 1
+                if distance[None] == infinity and not near[u] <= matched:
+                    distance[None] = step  # a free right node: an augmenting path ends here
+                for v in sorted(near[u] & matched):
+                    partner = match_right[v]
                     if distance.get(partner, infinity) == infinity:
-                        distance[partner] = distance[u] + 1
-                        if partner is not None:
-                            queue.append(partner)
+                        distance[partner] = step
+                        queue.append(partner)
         return distance[None] != infinity
 
     def augment(root: str) -> bool:
@@ -228,21 +259,18 @@ def hopcroft_karp(B: Adjacency, top: Iterable[str]) -> dict[str, str]:
 
 def _alternating_reach(B: Adjacency, matching: Mapping[str, str], top: set[str]) -> set[str]:
     # Everything reachable from the free nodes of ``top`` by alternating paths: unmatched edges
-    # away from ``top``, matched edges back into it.
-    reached = {u for u in top if u not in matching}
-    queue = deque(sorted(reached))
-    while queue:
-        u = queue.popleft()
-        mate = matching.get(u)
-        # Any visiting order reaches the same set: no need to sort the neighbours.
-        for v in B[u]:
-            if v in reached or v == mate:
-                continue
-            reached.add(v)
-            partner = matching.get(v)
-            if partner is not None and partner not in reached:
-                reached.add(partner)
-                queue.append(partner)
+    # away from ``top``, matched edges back into it. A layer at a time by set unions: the set
+    # reached does not depend on the order of the search. (A node of ``top`` is reached either
+    # free or through its mate, so the edge to its mate never leads anywhere new.)
+    frontier = {u for u in top if u not in matching}
+    reached = set(frontier)
+    while frontier:
+        across = set().union(*[B[u] for u in frontier])
+        across -= reached
+        reached |= across
+        frontier = {matching[v] for v in across if v in matching}
+        frontier -= reached
+        reached |= frontier
     return reached
 
 
@@ -332,9 +360,13 @@ def threads(
     """
     # live_bipartite(G, contacts, live=live), as a dict: only searched, never drawn or exported.
     B = _live_adjacency(live_ties(G) if live is None else live, contacts)
-    nodes = G.nodes
-    ours = {n for n in B if nodes[n]["side"] == OURS}
-    theirs = {n for n in B if nodes[n]["side"] == THEIRS}
+    if isinstance(live, LiveTieList):  # its sides are G's: a tie joins one of ours to a contact
+        team_ids, contact_ids = live.sides()
+        ours, theirs = team_ids & B.keys(), contact_ids & B.keys()
+    else:
+        nodes = G.nodes
+        ours = {n for n in B if nodes[n]["side"] == OURS}
+        theirs = {n for n in B if nodes[n]["side"] == THEIRS}
     matching = hopcroft_karp(B, ours)
     from_ours = koenig_cover(B, matching, ours)
     from_theirs = koenig_cover(B, matching, theirs)

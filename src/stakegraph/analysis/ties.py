@@ -138,17 +138,20 @@ def interaction_weight(
     return float(weight * 0.5 ** (age_days / settings.half_life_days))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class TieColumns:
     """Every tie of an account column by column, ordered by team id then contact id.
 
     The same figures as a list of :class:`TieStrength` (row ``k`` is one tie), kept as columns
     so that a big account's thousands of ties cost a few array operations rather than one Python
-    object each. Only pairs with a positive strength are rows.
+    object each. Only pairs with a positive strength are rows. People are integer codes into
+    sorted lists of ids, as in :class:`~stakegraph.model.TieTable`; the id lists and the
+    ``last_at`` instants are spelled out when first read.
 
     Attributes
     ----------
-    team_ids, contact_ids : list of str
+    team_names, contact_names : list of str
+        Sorted distinct ids; ``team_codes`` and ``contact_codes`` index them.
+    team_codes, contact_codes : numpy array of int
         The pair of each row.
     strength : numpy array of float
         Sum of kind weight x decay over each pair's shared interactions.
@@ -156,57 +159,144 @@ class TieColumns:
         ``strength >= live_tie_threshold``.
     interactions : numpy array of int
         How many shared interactions each strength sums over.
-    last_at : list of datetime or None
-        When each pair last shared an interaction.
     """
 
-    team_ids: list[str]
-    contact_ids: list[str]
-    strength: npt.NDArray[np.float64]
-    live: npt.NDArray[np.bool_]
-    interactions: npt.NDArray[np.int64]
-    last_at: list[datetime | None]
+    __slots__ = (
+        "_contact_ids",
+        "_last_at",
+        "_last_ms",
+        "_team_ids",
+        "contact_codes",
+        "contact_names",
+        "interactions",
+        "live",
+        "strength",
+        "team_codes",
+        "team_names",
+    )
+
+    def __init__(
+        self,
+        team: tuple[list[str], npt.NDArray[np.intp]],
+        contact: tuple[list[str], npt.NDArray[np.intp]],
+        strength: npt.NDArray[np.float64],
+        live: npt.NDArray[np.bool_],
+        interactions: npt.NDArray[np.int64],
+        last: npt.NDArray[np.int64] | list[datetime | None],
+    ) -> None:
+        self.team_names, self.team_codes = team
+        self.contact_names, self.contact_codes = contact
+        self.strength = strength
+        self.live = live
+        self.interactions = interactions
+        # Epoch milliseconds (from a tie table) or the instants themselves (from interactions).
+        self._last_ms: npt.NDArray[np.int64] | None = None
+        self._last_at: list[datetime | None] | None = None
+        if isinstance(last, np.ndarray):
+            self._last_ms = last
+        else:
+            self._last_at = last
+        self._team_ids: list[str] | None = None
+        self._contact_ids: list[str] | None = None
 
     def __len__(self) -> int:
-        return len(self.team_ids)
+        return len(self.team_codes)
+
+    @property
+    def team_ids(self) -> list[str]:
+        """The team member of each row."""
+        if self._team_ids is None:
+            names = self.team_names
+            self._team_ids = [names[k] for k in self.team_codes.tolist()]
+        return self._team_ids
+
+    @property
+    def contact_ids(self) -> list[str]:
+        """The contact of each row."""
+        if self._contact_ids is None:
+            names = self.contact_names
+            self._contact_ids = [names[k] for k in self.contact_codes.tolist()]
+        return self._contact_ids
+
+    @property
+    def last_at(self) -> list[datetime | None]:
+        """When each pair last shared an interaction."""
+        if self._last_at is None:
+            assert self._last_ms is not None
+            self._last_at = _utc_from_ms(self._last_ms)
+        return self._last_at
 
     @classmethod
     def from_ties(cls, ties: Sequence[TieStrength]) -> TieColumns:
         """The columns of a list of ties, in the list's order."""
+        team_names, team_codes = _codes([t.team_id for t in ties])
+        contact_names, contact_codes = _codes([t.contact_id for t in ties])
         return cls(
-            [t.team_id for t in ties],
-            [t.contact_id for t in ties],
+            (team_names, team_codes),
+            (contact_names, contact_codes),
             np.array([t.strength for t in ties], dtype=np.float64),
             np.array([t.live for t in ties], dtype=np.bool_),
             np.array([t.interactions for t in ties], dtype=np.int64),
             [t.last_at for t in ties],
         )
 
-    def select(self, rows: npt.NDArray[np.int64]) -> TieColumns:
+    def select(self, rows: npt.NDArray[np.intp]) -> TieColumns:
         """The rows at the given indices, in that order."""
-        picked = rows.tolist()
+        if self._last_ms is not None:
+            last: npt.NDArray[np.int64] | list[datetime | None] = self._last_ms[rows]
+        else:
+            last = [self.last_at[k] for k in rows.tolist()]
         return TieColumns(
-            [self.team_ids[k] for k in picked],
-            [self.contact_ids[k] for k in picked],
+            (self.team_names, self.team_codes[rows]),
+            (self.contact_names, self.contact_codes[rows]),
             self.strength[rows],
             self.live[rows],
             self.interactions[rows],
-            [self.last_at[k] for k in picked],
+            last,
         )
 
     def between(self, team_ids: Container[str], contact_ids: Container[str]) -> TieColumns:
         """The ties between one of ``team_ids`` and one of ``contact_ids``."""
-        # Usually every pair qualifies: check each distinct id once before looking at the rows.
-        if all(t in team_ids for t in set(self.team_ids)) and all(
-            c in contact_ids for c in set(self.contact_ids)
-        ):
+        # Each distinct id is checked once, then the rows by their codes.
+        team_ok = np.array([t in team_ids for t in self.team_names], dtype=np.bool_)
+        contact_ok = np.array([c in contact_ids for c in self.contact_names], dtype=np.bool_)
+        if team_ok.all() and contact_ok.all():
             return self
-        keep = [
-            k
-            for k, (t, c) in enumerate(zip(self.team_ids, self.contact_ids, strict=True))
-            if t in team_ids and c in contact_ids
+        keep = team_ok.reshape(-1)[self.team_codes] & contact_ok.reshape(-1)[self.contact_codes]
+        return self.select(np.flatnonzero(keep))
+
+    def live_ties(self) -> list[tuple[str, str, float]]:
+        """The live rows as ``(team id, contact id, strength)``, in the columns' order."""
+        rows = np.flatnonzero(self.live)
+        teams, contacts = self.team_names, self.contact_names
+        return [  # the caller may wrap it: see stakegraph.analysis.graph.LiveTieList
+            (teams[t], contacts[c], s)
+            for t, c, s in zip(
+                self.team_codes[rows].tolist(),
+                self.contact_codes[rows].tolist(),
+                self.strength[rows].tolist(),
+                strict=True,
+            )
         ]
-        return self.select(np.array(keep, dtype=np.int64))
+
+    def live_strength(self) -> dict[str, float]:
+        """Each person's summed live tie strength, as
+        :func:`~stakegraph.analysis.graph.live_strength` gives it over :meth:`live_ties`.
+
+        The same bits: ``numpy.bincount`` adds each person's strengths one at a time in row
+        order, as the loop over the live ties does.
+        """
+        rows = np.flatnonzero(self.live)
+        strength = self.strength[rows]
+        held: dict[str, float] = {}
+        for names, codes in (
+            (self.team_names, self.team_codes[rows]),
+            (self.contact_names, self.contact_codes[rows]),
+        ):
+            sums = np.bincount(codes, weights=strength, minlength=len(names)).tolist()
+            for k in np.flatnonzero(np.bincount(codes, minlength=len(names))).tolist():
+                held[names[k]] = sums[k]
+        return held
 
     def ties(self) -> list[TieStrength]:
         """One :class:`TieStrength` per row."""
@@ -311,10 +401,11 @@ def _from_aggregates(
     return _ties(strength, count, last, settings)
 
 
-def _ranks(ids: list[str]) -> npt.NDArray[np.int64]:
-    # Each id's place in the sorted distinct ids: integer keys that numpy sorts in id order.
-    rank = {name: k for k, name in enumerate(sorted(set(ids)))}
-    return np.array([rank[name] for name in ids], dtype=np.int64)
+def _codes(ids: list[str]) -> tuple[list[str], npt.NDArray[np.intp]]:
+    # The sorted distinct ids, and each id's place among them.
+    names = sorted(set(ids))
+    place = {name: k for k, name in enumerate(names)}
+    return names, np.array([place[name] for name in ids], dtype=np.intp).reshape(len(ids))
 
 
 def _utc_from_ms(ms: npt.NDArray[np.int64]) -> list[datetime | None]:
@@ -353,22 +444,21 @@ def _from_table(table: TieTable, as_of: datetime, settings: AnalysisSettings) ->
     strength = table.strengths(
         as_of, settings.kind_weights, count_unanswered=settings.count_unanswered_outbound_email
     )
-    team_rank, contact_rank = _ranks(table.team_ids), _ranks(table.contact_ids)
-    order = np.lexsort((contact_rank, team_rank))
-    sorted_team, sorted_contact = team_rank[order], contact_rank[order]
+    team_codes, contact_codes = table.team_codes, table.contact_codes
+    order = np.lexsort((contact_codes, team_codes))
+    sorted_team, sorted_contact = team_codes[order], contact_codes[order]
     if np.any((sorted_team[1:] == sorted_team[:-1]) & (sorted_contact[1:] == sorted_contact[:-1])):
         return None  # the per-pair route sums repeated pairs
     # A pair with nothing that counts (only unanswered mail, say) is no tie at all.
     order = order[strength[order] > 0]
     strength = strength[order]
-    picked = order.tolist()
     return TieColumns(
-        [table.team_ids[k] for k in picked],
-        [table.contact_ids[k] for k in picked],
+        (table.team_names, team_codes[order]),
+        (table.contact_names, contact_codes[order]),
         strength,
         strength >= settings.live_tie_threshold - _LIVE_TOLERANCE,
         table.counts[order],
-        _utc_from_ms(table.last_ms[order]),
+        table.last_ms[order],
     )
 
 

@@ -1,6 +1,7 @@
 """The domain model: pydantic entities, enums, title inference and the account snapshot."""
 
 from stakegraph.model.entities import (
+    NO_NUL,
     ROLE_FIELDS,
     Account,
     Contact,
@@ -9,6 +10,7 @@ from stakegraph.model.entities import (
     RoleChange,
     TeamMember,
     UtcDatetime,
+    error_message,
     format_utc,
     to_utc,
 )
@@ -26,6 +28,7 @@ from stakegraph.model.snapshot import TIE_KINDS, AccountSnapshot, TieAggregate, 
 from stakegraph.model.titles import infer_function, infer_role, infer_seniority, infer_title
 
 __all__ = [
+    "NO_NUL",
     "ROLE_FIELDS",
     "TIE_KINDS",
     "Account",
@@ -46,6 +49,7 @@ __all__ = [
     "TieAggregate",
     "TieTable",
     "UtcDatetime",
+    "error_message",
     "format_utc",
     "infer_function",
     "infer_role",

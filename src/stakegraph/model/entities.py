@@ -6,6 +6,7 @@ is an idempotent upsert.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ from stakegraph.model.enums import (
 from stakegraph.model.titles import infer_function, infer_seniority
 
 __all__ = [
+    "NO_NUL",
     "Account",
     "Contact",
     "EntityId",
@@ -40,7 +42,9 @@ __all__ = [
     "Interaction",
     "RoleChange",
     "TeamMember",
+    "Text",
     "UtcDatetime",
+    "error_message",
     "format_utc",
     "to_utc",
 ]
@@ -86,12 +90,35 @@ UtcDatetime = Annotated[
 """A timezone-aware UTC time with millisecond precision (the store keeps epoch milliseconds)."""
 
 
-EntityId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
-"""An external id: non-empty, at most 256 characters, surrounding blanks removed.
+NO_NUL = r"^[^\x00]*$"
+"""The pattern every text field matches: no NUL character.
+
+FalkorDB reads a query as a C string, so a NUL would cut it short; a value holding one is refused
+here, named like any other invalid field (see :func:`error_message`).
+"""
+
+_NO_NUL_MESSAGE = "must not contain a NUL character (\\x00): the graph store cannot keep one"
+
+EntityId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256, pattern=NO_NUL)
+]
+"""An external id: non-empty, at most 256 characters, no NUL, surrounding blanks removed.
 
 Checked by pydantic's own constraints rather than a Python validator: an import checks several
 ids per record, and a Python call for each was a fifth of the time it took to validate one.
 """
+
+
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+"""Free text: anything but a NUL character."""
+
+
+def error_message(error: Mapping[str, Any]) -> str:
+    """The message of one pydantic error, in words for the :data:`NO_NUL` pattern."""
+    context = error.get("ctx") or {}
+    if error.get("type") == "string_pattern_mismatch" and context.get("pattern") == NO_NUL:
+        return _NO_NUL_MESSAGE
+    return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
 class _Entity(BaseModel):
@@ -113,8 +140,8 @@ class Account(_Entity):
     """A customer account."""
 
     id: EntityId
-    name: str = Field(min_length=1, max_length=500)
-    domains: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    domains: list[Text] = Field(default_factory=list)
     annual_value: float | None = Field(default=None, ge=0)
     renewal_date: date | None = None
 
@@ -139,10 +166,10 @@ class Contact(_Entity):
 
     id: EntityId
     account_id: EntityId
-    name: str = Field(min_length=1, max_length=500)
-    email: str | None = None
-    title: str | None = Field(default=None, max_length=500)
-    department: str | None = Field(default=None, max_length=500)
+    name: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    email: Text | None = None
+    title: str | None = Field(default=None, max_length=500, pattern=NO_NUL)
+    department: str | None = Field(default=None, max_length=500, pattern=NO_NUL)
     seniority: Seniority = Seniority.UNKNOWN
     function: Function = Function.OTHER
     reports_to: EntityId | None = None
@@ -192,9 +219,9 @@ class TeamMember(_Entity):
     """One of our own people."""
 
     id: EntityId
-    name: str = Field(min_length=1, max_length=500)
-    email: str | None = None
-    title: str | None = Field(default=None, max_length=500)
+    name: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+    email: Text | None = None
+    title: str | None = Field(default=None, max_length=500, pattern=NO_NUL)
     role: Role = Role.OTHER
 
     _email = field_validator("email")(classmethod(lambda cls, v: _normalise_email(v)))
@@ -211,8 +238,8 @@ class Interaction(_Entity):
     contact_ids: list[EntityId] = Field(default_factory=list)
     sentiment: float | None = Field(default=None, ge=-1.0, le=1.0)
     concern: bool = False
-    follow_up: str | None = Field(default=None, max_length=5000)
-    subject: str | None = Field(default=None, max_length=1000)
+    follow_up: str | None = Field(default=None, max_length=5000, pattern=NO_NUL)
+    subject: str | None = Field(default=None, max_length=1000, pattern=NO_NUL)
     direction: Direction | None = None
     answered: bool | None = None
 

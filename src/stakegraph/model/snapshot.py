@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import overload
 
 import numpy as np
@@ -77,6 +78,21 @@ def _ms(value: datetime) -> int:
     return round(value.timestamp() * 1000)
 
 
+def _codes(ids: Sequence[str]) -> tuple[list[str], npt.NDArray[np.intp]]:
+    # The sorted distinct ids, and each id's place among them.
+    names = sorted(set(ids))
+    place = {name: k for k, name in enumerate(names)}
+    return names, np.array([place[i] for i in ids], dtype=np.intp)
+
+
+def _spelled(names: list[str], codes: npt.NDArray[np.intp]) -> list[str]:
+    return [names[k] for k in codes.tolist()]
+
+
+def _kept(names: list[str], gone: set[str]) -> npt.NDArray[np.bool_]:
+    return np.array([name not in gone for name in names], dtype=np.bool_).reshape(len(names))
+
+
 class TieTable(Sequence[TieAggregate]):
     """The tie aggregates of one account, column by column.
 
@@ -84,6 +100,10 @@ class TieTable(Sequence[TieAggregate]):
     few arrays instead of one object per pair, and the analysis computes every strength with one
     matrix product (:meth:`strengths`). Indexing or iterating still yields
     :class:`TieAggregate` objects, for code that wants one pair at a time. Each pair appears once.
+
+    People are kept as integer codes into sorted lists of distinct ids (:attr:`team_names`,
+    :attr:`contact_names`), so that ordering or filtering thousands of rows by person is a
+    numpy operation; :attr:`team_ids` and :attr:`contact_ids` spell the rows out.
 
     Parameters
     ----------
@@ -100,13 +120,17 @@ class TieTable(Sequence[TieAggregate]):
     """
 
     __slots__ = (
-        "contact_ids",
+        "_contact_ids",
+        "_team_ids",
+        "contact_codes",
+        "contact_names",
         "counts",
         "first_ms",
         "half_life_days",
         "last_ms",
         "masses",
-        "team_ids",
+        "team_codes",
+        "team_names",
     )
 
     def __init__(
@@ -119,9 +143,80 @@ class TieTable(Sequence[TieAggregate]):
         masses: npt.ArrayLike,
         half_life_days: float,
     ) -> None:
-        self.team_ids: list[str] = list(team_ids)
-        self.contact_ids: list[str] = list(contact_ids)
-        n = len(self.team_ids)
+        if len(contact_ids) != len(team_ids):
+            raise ValueError("a tie table needs one contact id per team id")
+        team_names, team_codes = _codes(team_ids)
+        contact_names, contact_codes = _codes(contact_ids)
+        self._set(
+            team_names,
+            team_codes,
+            contact_names,
+            contact_codes,
+            counts,
+            first_ms,
+            last_ms,
+            masses,
+            half_life_days,
+        )
+        self._team_ids: list[str] | None = list(team_ids)
+        self._contact_ids: list[str] | None = list(contact_ids)
+
+    @classmethod
+    def from_codes(
+        cls,
+        team_names: list[str],
+        team_codes: npt.ArrayLike,
+        contact_names: list[str],
+        contact_codes: npt.ArrayLike,
+        counts: npt.ArrayLike,
+        first_ms: npt.ArrayLike,
+        last_ms: npt.ArrayLike,
+        masses: npt.ArrayLike,
+        half_life_days: float,
+    ) -> TieTable:
+        """A table whose rows name people by their place in sorted lists of distinct ids.
+
+        ``team_names`` and ``contact_names`` must be sorted and distinct; ``team_codes[k]`` is
+        the index in ``team_names`` of row ``k``'s team member, and so on.
+        """
+        if any(a >= b for names in (team_names, contact_names) for a, b in pairwise(names)):
+            raise ValueError("the names of a tie table must be sorted and distinct")
+        table = cls.__new__(cls)
+        table._set(
+            team_names,
+            team_codes,
+            contact_names,
+            contact_codes,
+            counts,
+            first_ms,
+            last_ms,
+            masses,
+            half_life_days,
+        )
+        table._team_ids = None
+        table._contact_ids = None
+        return table
+
+    def _set(
+        self,
+        team_names: list[str],
+        team_codes: npt.ArrayLike,
+        contact_names: list[str],
+        contact_codes: npt.ArrayLike,
+        counts: npt.ArrayLike,
+        first_ms: npt.ArrayLike,
+        last_ms: npt.ArrayLike,
+        masses: npt.ArrayLike,
+        half_life_days: float,
+    ) -> None:
+        self.team_names: list[str] = team_names
+        self.contact_names: list[str] = contact_names
+        self.team_codes: npt.NDArray[np.intp] = np.asarray(team_codes, dtype=np.intp)
+        n = len(self.team_codes)
+        self.team_codes = self.team_codes.reshape(n)
+        self.contact_codes: npt.NDArray[np.intp] = np.asarray(contact_codes, dtype=np.intp).reshape(
+            n
+        )
         self.counts: npt.NDArray[np.int64] = np.asarray(counts, dtype=np.int64).reshape(n)
         self.first_ms: npt.NDArray[np.int64] = np.asarray(first_ms, dtype=np.int64).reshape(n)
         self.last_ms: npt.NDArray[np.int64] = np.asarray(last_ms, dtype=np.int64).reshape(n)
@@ -129,8 +224,23 @@ class TieTable(Sequence[TieAggregate]):
             n, len(TIE_KINDS)
         )
         self.half_life_days = float(half_life_days)
-        if len(self.contact_ids) != n:
-            raise ValueError("a tie table needs one contact id per team id")
+        for codes, names in ((self.team_codes, team_names), (self.contact_codes, contact_names)):
+            if n and (int(codes.min()) < 0 or int(codes.max()) >= len(names)):
+                raise ValueError("a tie table's code names nobody in its list of ids")
+
+    @property
+    def team_ids(self) -> list[str]:
+        """The team member of each row."""
+        if self._team_ids is None:
+            self._team_ids = _spelled(self.team_names, self.team_codes)
+        return self._team_ids
+
+    @property
+    def contact_ids(self) -> list[str]:
+        """The contact of each row."""
+        if self._contact_ids is None:
+            self._contact_ids = _spelled(self.contact_names, self.contact_codes)
+        return self._contact_ids
 
     @classmethod
     def from_aggregates(cls, ties: Iterable[TieAggregate]) -> TieTable:
@@ -153,7 +263,7 @@ class TieTable(Sequence[TieAggregate]):
         )
 
     def __len__(self) -> int:
-        return len(self.team_ids)
+        return len(self.team_codes)
 
     @overload
     def __getitem__(self, index: int) -> TieAggregate: ...
@@ -166,8 +276,8 @@ class TieTable(Sequence[TieAggregate]):
             return self.select(np.arange(len(self))[index])
         masses = self.masses[index]
         return TieAggregate(
-            team_id=self.team_ids[index],
-            contact_id=self.contact_ids[index],
+            team_id=self.team_names[self.team_codes[index]],
+            contact_id=self.contact_names[self.contact_codes[index]],
             kind_mass={k: float(m) for k, m in zip(TIE_KINDS, masses, strict=True) if m},
             count=int(self.counts[index]),
             first_at=datetime.fromtimestamp(int(self.first_ms[index]) / 1000, tz=UTC),
@@ -182,9 +292,11 @@ class TieTable(Sequence[TieAggregate]):
     def select(self, rows: npt.ArrayLike) -> TieTable:
         """The table of the given rows (indices or a boolean mask), in that order."""
         picked = np.arange(len(self))[np.asarray(rows)]
-        return TieTable(
-            [self.team_ids[k] for k in picked],
-            [self.contact_ids[k] for k in picked],
+        return TieTable.from_codes(
+            self.team_names,
+            self.team_codes[picked],
+            self.contact_names,
+            self.contact_codes[picked],
             self.counts[picked],
             self.first_ms[picked],
             self.last_ms[picked],
@@ -195,12 +307,9 @@ class TieTable(Sequence[TieAggregate]):
     def without(self, people: Iterable[str]) -> TieTable:
         """The table without every pair that names one of ``people`` (either side)."""
         gone = set(people)
-        keep = [
-            k
-            for k, (t, c) in enumerate(zip(self.team_ids, self.contact_ids, strict=True))
-            if t not in gone and c not in gone
-        ]
-        return self.select(np.array(keep, dtype=np.int64))
+        keep = _kept(self.team_names, gone)[self.team_codes]
+        keep &= _kept(self.contact_names, gone)[self.contact_codes]
+        return self.select(keep)
 
     @property
     def last_at(self) -> datetime | None:

@@ -404,7 +404,7 @@ class CypherStore(GraphStore):
                 and abs(table.half_life_days - self.half_life_days) < 1e-9
                 and (table.last_at is None or table.last_at <= as_of)
             ):
-                team = self._props_by_id("get_team_members", sorted(set(table.team_ids)))
+                team = self._props_by_id("get_team_members", table.team_names)
                 return AccountSnapshot(
                     account=account,
                     contacts=contacts,

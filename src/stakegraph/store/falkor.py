@@ -14,7 +14,7 @@ import redis
 from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
 
-from stakegraph.errors import DuplicateIdError, StoreError, StoreUnavailableError
+from stakegraph.errors import DuplicateIdError, StoreError, StoreUnavailableError, ValidationFailed
 from stakegraph.settings import Settings
 from stakegraph.store import catalog
 from stakegraph.store.cypher_store import CypherStore
@@ -115,7 +115,16 @@ def cypher_params(params: Mapping[str, Any] | None) -> str:
     """The ``CYPHER name=value ...`` header that passes ``params`` to a FalkorDB query."""
     if not params:
         return ""
-    return "CYPHER " + " ".join(f"{k}={fast_literal(v)}" for k, v in params.items()) + " "
+    header = "CYPHER " + " ".join(f"{k}={fast_literal(v)}" for k, v in params.items()) + " "
+    if "\x00" in header:
+        # FalkorDB reads the query as a C string: a NUL would cut it short. Entities refuse NUL
+        # when validated (NO_NUL); this is for ids that come from elsewhere (a URL, say).
+        named = sorted(k for k, v in params.items() if "\x00" in fast_literal(v))
+        raise ValidationFailed(
+            f"{', '.join(named)}: must not contain a NUL character (\\x00): "
+            "the graph store cannot keep one"
+        )
+    return header
 
 
 # How many stores of this process are open on each embedded server (by socket path): only the

@@ -35,6 +35,7 @@ import time
 import uuid
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -85,32 +86,41 @@ def table(rows: Iterable[Mapping[str, Any]]) -> TieTable | None:
     """The tie table of ``get_account_tie_sets`` rows; ``None`` if they mix half-lives.
 
     One JSON parse and one base64 decode for the whole account: each contact's numbers are a
-    multiple of 72 bytes, so their base64 texts have no padding and join into one.
+    multiple of 72 bytes, so their base64 texts have no padding and join into one. People become
+    codes (see :class:`~stakegraph.model.TieTable`) without a Python loop over the pairs.
     """
-    heads: list[str] = []
-    contacts: list[str] = []
-    chunks: list[str] = []
+    sets: list[tuple[str, str, str]] = []
     half_lives: set[float] = set()
     for row in rows:
         head, _, numbers = str(row["data"] or "").partition("\n")
         if not head or head == "[]":
             continue
-        heads.append(head)
-        contacts.append(str(row["contact_id"]))
-        chunks.append(numbers)
+        sets.append((str(row["contact_id"]), head, numbers))
         half_lives.add(float(row["half_life_days"]))
     if len(half_lives) > 1:
         return None
-    teams: list[list[str]] = json.loads("[" + ",".join(heads) + "]")
-    team_ids = [t for team in teams for t in team]
-    contact_ids = [c for c, team in zip(contacts, teams, strict=True) for _ in team]
-    flat = np.frombuffer(binascii.a2b_base64("".join(chunks)), dtype="<f8")
-    if flat.size != len(team_ids) * WIDTH:
+    sets.sort()  # by contact id: one tie set per contact, so the contacts come out sorted
+    contact_names = [contact for contact, _, _ in sets]
+    if len(set(contact_names)) != len(contact_names):
+        raise StoreError("a contact has more than one tie set")
+    teams: list[list[str]] = json.loads("[" + ",".join(head for _, head, _ in sets) + "]")
+    team_names = sorted(set().union(*teams))
+    place = {name: k for k, name in enumerate(team_names)}
+    sizes = list(map(len, teams))
+    n = sum(sizes)
+    team_codes = np.fromiter(map(place.__getitem__, chain.from_iterable(teams)), np.intp, n)
+    contact_codes = np.repeat(np.arange(len(sets), dtype=np.intp), sizes)
+    flat = np.frombuffer(
+        binascii.a2b_base64("".join(numbers for _, _, numbers in sets)), dtype="<f8"
+    )
+    if flat.size != n * WIDTH:
         raise StoreError("a tie set does not hold one row of numbers per team member")
-    grid = flat.reshape(len(team_ids), WIDTH)
-    return TieTable(
-        team_ids,
-        contact_ids,
+    grid = flat.reshape(n, WIDTH)
+    return TieTable.from_codes(
+        team_names,
+        team_codes,
+        contact_names,
+        contact_codes,
         grid[:, 0],
         grid[:, 1],
         grid[:, 2],
