@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from stakegraph.errors import StakegraphError
 from stakegraph.gcpause import fewer_collections
+from stakegraph.interaction_rows import checked_row
 from stakegraph.model import (
     Account,
     Contact,
@@ -37,6 +38,7 @@ from stakegraph.model import (
     error_message,
 )
 from stakegraph.store.base import GraphStore, UpsertResult
+from stakegraph.store.records import InteractionRow, interaction_row
 from stakegraph.store.tiesets import TieSession
 
 __all__ = [
@@ -150,32 +152,44 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
     return first, "; ".join(f"{loc}: {m}" if loc else m for loc, m in problems)
 
 
-Validated = tuple[str, Account | TeamMember | Contact | Interaction, str]
-"""``(section, entity, location)``: a record that passed its model's validation."""
+Validated = tuple[str, Account | TeamMember | Contact | InteractionRow, str]
+"""``(section, entity, location)``: a record that passed its model's validation. An interaction
+is carried as its stored row (:data:`~stakegraph.store.records.InteractionRow`): a million of
+them are cheaper to send between processes and to write as plain tuples than as models."""
 
 
-def validate(item: Record | Reject | Validated, source: str) -> Validated | Reject:
+def validate(item: Record | Reject, source: str) -> Validated | Reject:
     """One record validated with its section's model, or the reason it is rejected.
 
     Pure: the worker process of :class:`InWorker` runs it as well as the pipeline. A
-    :class:`Reject` or an already validated record comes back as it is.
+    :class:`Reject` comes back as it is. An interaction that
+    :func:`~stakegraph.interaction_rows.checked_row` can vouch for skips the model (which would
+    accept it unchanged); any other goes through the model, which names what is wrong.
     """
     if isinstance(item, Reject):
         return item
     section, raw, location = item
     if section not in _MODELS:
         return Reject(source, location, f"unknown section {section!r}")
+    if section == "interactions" and type(raw) is dict:
+        row = checked_row(raw)
+        if row is not None:
+            return section, row, location
     if isinstance(raw, Account | TeamMember | Contact | Interaction):
-        return section, raw, location
-    if not isinstance(raw, dict):
+        entity: Account | TeamMember | Contact | Interaction = raw
+    elif not isinstance(raw, dict):
         return Reject(source, location, "a record must be a JSON object", section)
-    record_id = raw.get("id")
-    rid = str(record_id) if record_id is not None else None
-    try:
-        return section, _MODELS[section].model_validate(raw), location
-    except ValidationError as exc:
-        field_name, reason = _describe(exc)
-        return Reject(source, location, reason, section, rid, field_name)
+    else:
+        try:
+            entity = _MODELS[section].model_validate(raw)
+        except ValidationError as exc:
+            record_id = raw.get("id")
+            rid = str(record_id) if record_id is not None else None
+            field_name, reason = _describe(exc)
+            return Reject(source, location, reason, section, rid, field_name)
+    if isinstance(entity, Interaction):
+        return section, interaction_row(entity), location
+    return section, entity, location
 
 
 @dataclass(frozen=True)
@@ -195,13 +209,14 @@ class InWorker:
 def _validate_in_worker(source: InWorker, name: str, queue: Any) -> None:
     """The worker: read, validate, and send the results in order, a batch at a time."""
     try:
-        batch: list[Validated | Reject] = []
-        for item in source.read(*source.args):
-            batch.append(validate(item, name))
-            if len(batch) >= source.batch_size:
-                queue.put(batch)
-                batch = []
-        queue.put(batch)
+        with fewer_collections():  # a few dozen short-lived objects per record
+            batch: list[Validated | Reject] = []
+            for item in source.read(*source.args):
+                batch.append(validate(item, name))
+                if len(batch) >= source.batch_size:
+                    queue.put(batch)
+                    batch = []
+            queue.put(batch)
         queue.put(None)
     except BaseException as exc:  # sent to the parent, which raises it
         queue.put(exc)
@@ -268,7 +283,7 @@ class _Pipeline:
         # use of the store first waits for that write (_settle), so the store is never used by
         # two threads at the same time.
         self._writer: ThreadPoolExecutor | None = None
-        self._writing: tuple[Future[UpsertResult], list[Interaction], int] | None = None
+        self._writing: tuple[Future[UpsertResult], list[InteractionRow], int] | None = None
 
     def reject(
         self,
@@ -285,8 +300,10 @@ class _Pipeline:
         if section in self.report.counts:
             self.report.counts[section].rejected += 1
 
-    def add(self, item: Record | Reject | Validated) -> None:
-        checked = validate(item, self.source)
+    def add(self, item: Record | Reject) -> None:
+        self.add_checked(validate(item, self.source))
+
+    def add_checked(self, checked: Validated | Reject) -> None:
         if isinstance(checked, Reject):
             self.report.rejects.append(checked)
             if checked.entity in self.report.counts:
@@ -337,8 +354,11 @@ class _Pipeline:
         self._writing = None
         result = future.result()  # the write's own error, if it failed, surfaces here
         self.report.counts["interactions"].add(result)
-        changed = set(result.created + result.updated)
-        self.report.touched_accounts.update(i.account_id for i in accepted if i.id in changed)
+        if len(result.created) == len(accepted):  # all new: a first import
+            self.report.touched_accounts.update({row[1] for row in accepted})
+        else:
+            changed = set(result.created + result.updated)
+            self.report.touched_accounts.update(row[1] for row in accepted if row[0] in changed)
         self._progress("interactions", n)
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
@@ -493,38 +513,41 @@ class _Pipeline:
             self.manager_of[contact.id] = contact.reports_to
         return accepted
 
-    def _write_interactions(self, batch: Sequence[tuple[Interaction, str]]) -> None:
-        accounts = self._exists("accounts", {i.account_id for i, _ in batch})
-        team = self._exists("team", {t for i, _ in batch for t in i.team_ids})
-        contacts = self._exists("contacts", {c for i, _ in batch for c in i.contact_ids})
+    def _write_interactions(self, batch: Sequence[tuple[InteractionRow, str]]) -> None:
+        # Rows in records.INTERACTION_FIELDS order: 0 id, 1 account_id, 4 team_ids, 5 contact_ids.
+        accounts = self._exists("accounts", {row[1] for row, _ in batch})
+        team = self._exists("team", {t for row, _ in batch for t in row[4]})
+        contacts = self._exists("contacts", {c for row, _ in batch for c in row[5]})
         accepted = []
-        for interaction, location in batch:
-            problem: tuple[str, str] | None = None
-            if interaction.account_id not in accounts:
-                problem = ("account_id", f"no account with id {interaction.account_id!r}")
-            elif missing := [t for t in interaction.team_ids if t not in team]:
-                problem = ("team_ids", f"no team member with id {missing[0]!r}")
-            elif missing := [c for c in interaction.contact_ids if c not in contacts]:
-                problem = ("contact_ids", f"no contact with id {missing[0]!r}")
-            elif not interaction.team_ids and not interaction.contact_ids:
-                problem = ("team_ids", "an interaction needs at least one participant")
-            if problem is not None:
-                self.reject(
-                    "interactions",
-                    location,
-                    problem[1],
-                    record_id=interaction.id,
-                    field_name=problem[0],
-                )
+        for row, location in batch:
+            account_id, team_ids, contact_ids = row[1], row[4], row[5]
+            if (
+                account_id in accounts
+                and (team_ids or contact_ids)
+                and all(t in team for t in team_ids)
+                and all(c in contacts for c in contact_ids)
+            ):
+                accepted.append(row)
                 continue
-            accepted.append(interaction)
+            problem: tuple[str, str]
+            if account_id not in accounts:
+                problem = ("account_id", f"no account with id {account_id!r}")
+            elif missing := [t for t in team_ids if t not in team]:
+                problem = ("team_ids", f"no team member with id {missing[0]!r}")
+            elif missing := [c for c in contact_ids if c not in contacts]:
+                problem = ("contact_ids", f"no contact with id {missing[0]!r}")
+            else:
+                problem = ("team_ids", "an interaction needs at least one participant")
+            self.reject(
+                "interactions", location, problem[1], record_id=row[0], field_name=problem[0]
+            )
         if not accepted:
             return
         self._settle()
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         future = self._writer.submit(
-            self.store.upsert_interactions, accepted, dry_run=self.dry_run, ties=self.ties
+            self.store.upsert_interaction_rows, accepted, dry_run=self.dry_run, ties=self.ties
         )
         self._writing = (future, accepted, len(batch))
 
@@ -572,10 +595,13 @@ def ingest(
             on_progress=on_progress,
             ties=ties,
         )
-        items = _validated(records, source) if isinstance(records, InWorker) else records
         try:
-            for item in items:
-                pipeline.add(item)
+            if isinstance(records, InWorker):
+                for checked in _validated(records, source):
+                    pipeline.add_checked(checked)
+            else:
+                for item in records:
+                    pipeline.add(item)
             return pipeline.finish()
         finally:
             pipeline.close()

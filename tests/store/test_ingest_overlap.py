@@ -20,6 +20,9 @@ from . import sample
 pytestmark = pytest.mark.store
 
 
+_INTERACTION_WRITES = {"upsert_interactions", "upsert_interaction_rows"}
+
+
 class Watched:
     """A store proxy that fails a test when two threads use the store at the same time."""
 
@@ -43,12 +46,12 @@ class Watched:
                 self._busy.acquire()
             try:
                 self.threads.add(threading.current_thread().name)
-                if name == "upsert_interactions":
+                if name in _INTERACTION_WRITES:
                     time.sleep(self.slow_writes_s)  # a slow database: the reader runs ahead
                     if self.fail_writes:
                         raise StoreError("the database refused the batch")
                 result = target(*args, **kwargs)
-                if name == "upsert_interactions":
+                if name in _INTERACTION_WRITES:
                     self.writes_done += 1
                 return result
             finally:

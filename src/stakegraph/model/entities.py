@@ -73,7 +73,10 @@ def _truncate_ms(value: datetime) -> datetime:
         # A parsed "...Z" carries pydantic's own UTC zone: swapping it is much cheaper than
         # converting (this runs for every record an import reads).
         offset = value.utcoffset()
-        value = value.replace(tzinfo=UTC) if offset == _NO_OFFSET else to_utc(value)
+        try:
+            value = value.replace(tzinfo=UTC) if offset == _NO_OFFSET else to_utc(value)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+            raise ValueError("the time is out of range in UTC") from None
     if value.microsecond % 1000:
         value = value.replace(microsecond=(value.microsecond // 1000) * 1000)
     return value

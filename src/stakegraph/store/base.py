@@ -24,6 +24,7 @@ from stakegraph.model import (
     RoleChange,
     TeamMember,
 )
+from stakegraph.store.records import InteractionRow
 from stakegraph.store.tiesets import TieSession
 
 __all__ = ["GraphStore", "UpsertResult"]
@@ -115,6 +116,18 @@ class GraphStore(ABC):
         With ``ties`` (from :meth:`deferred_ties`), the tie aggregates are written when that
         session ends instead of at the end of this call.
         """
+
+    @abstractmethod
+    def upsert_interaction_rows(
+        self,
+        rows: Sequence[InteractionRow],
+        *,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
+    ) -> UpsertResult:
+        """:meth:`upsert_interactions` of interactions given as their stored rows
+        (:data:`~stakegraph.store.records.InteractionRow`, validated already): what an import
+        writes, without building a model per interaction."""
 
     @abstractmethod
     def deferred_ties(self, *, repair: bool = True) -> AbstractContextManager[TieSession]:

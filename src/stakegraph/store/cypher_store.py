@@ -31,6 +31,7 @@ from stakegraph.settings import Settings
 from stakegraph.store import alertrecords, records, tiesets
 from stakegraph.store.base import GraphStore, UpsertResult
 from stakegraph.store.keyrecords import api_key_from_row, api_key_params, epoch_ms
+from stakegraph.store.records import InteractionRow
 from stakegraph.store.tiesets import TieSession
 
 __all__ = ["CypherStore"]
@@ -59,6 +60,15 @@ def _last_wins(items: Iterable[_Entity]) -> list[_Entity]:
     for item in items:
         by_id.pop(item.id, None)
         by_id[item.id] = item
+    return list(by_id.values())
+
+
+def _last_rows(rows: Iterable[InteractionRow]) -> list[InteractionRow]:
+    """One row per interaction id, the last one given, as :func:`_last_wins` keeps them."""
+    by_id: dict[str, InteractionRow] = {}
+    for row in rows:
+        by_id.pop(row[0], None)
+        by_id[row[0]] = row
     return list(by_id.values())
 
 
@@ -231,9 +241,21 @@ class CypherStore(GraphStore):
         dry_run: bool = False,
         ties: TieSession | None = None,
     ) -> UpsertResult:
+        rows = [records.interaction_row(i) for i in interactions]
+        return self.upsert_interaction_rows(rows, dry_run=dry_run, ties=ties)
+
+    def upsert_interaction_rows(
+        self,
+        rows: Sequence[InteractionRow],
+        *,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
+    ) -> UpsertResult:
         session = ties or self._tie_session()
         result = UpsertResult()
-        for batch in _chunks(_last_wins(interactions), self.batch_size):
+        unique = rows if len({row[0] for row in rows}) == len(rows) else _last_rows(rows)
+        for start in range(0, len(unique), self.batch_size):
+            batch = unique[start : start + self.batch_size]
             for attempt in range(_CREATE_ATTEMPTS):
                 try:
                     result.merge(self._upsert_interaction_batch(batch, dry_run, session))
@@ -248,18 +270,17 @@ class CypherStore(GraphStore):
         return result
 
     def _create_interaction_batch(
-        self, batch: Sequence[Interaction], session: TieSession
+        self, batch: Sequence[InteractionRow], session: TieSession
     ) -> UpsertResult:
-        rows = [records.interaction_row(i) for i in batch]
         session.mark()
-        self._run("create_interactions", {"rows": rows})
+        self._run("create_interactions", {"rows": batch})
         # Named by the order of records.INTERACTION_FIELDS.
-        for _, _, kind, at_ms, team_ids, contact_ids, _, _, _, _, direction, answered in rows:
+        for _, _, kind, at_ms, team_ids, contact_ids, _, _, _, _, direction, answered in batch:
             session.add(kind, at_ms, direction, answered, team_ids, contact_ids)
-        return UpsertResult(created=[i.id for i in batch])
+        return UpsertResult(created=[row[0] for row in batch])
 
     def _upsert_interaction_batch(
-        self, batch: Sequence[Interaction], dry_run: bool, session: TieSession
+        self, batch: Sequence[InteractionRow], dry_run: bool, session: TieSession
     ) -> UpsertResult:
         result = UpsertResult()
         if session.assume_new and not dry_run:
@@ -270,23 +291,23 @@ class CypherStore(GraphStore):
                 return self._create_interaction_batch(batch, session)
             except DuplicateIdError:
                 session.assume_new = False
-        existing = self._props_by_id("get_interactions", [i.id for i in batch])
-        new: list[Interaction] = []
+        existing = self._props_by_id("get_interactions", [row[0] for row in batch])
+        new: list[InteractionRow] = []
         changed_rows: list[dict[str, Any]] = []
         changed_contacts: set[str] = set()
-        for interaction in batch:
-            props = records.interaction_props(interaction)
-            old = existing.get(interaction.id)
+        for row in batch:
+            props = records.row_props(row)
+            old = existing.get(row[0])
             if old is None:
-                result.created.append(interaction.id)
-                new.append(interaction)
+                result.created.append(row[0])
+                new.append(row)
             elif _same(old, props):
-                result.unchanged.append(interaction.id)
+                result.unchanged.append(row[0])
             else:
-                result.updated.append(interaction.id)
-                changed_contacts.update(interaction.contact_ids)
+                result.updated.append(row[0])
+                changed_contacts.update(row[5])
                 changed_contacts.update(old.get("contact_ids") or ())
-                changed_rows.append({"id": interaction.id, "props": props})
+                changed_rows.append({"id": row[0], "props": props})
         if dry_run:
             return result
         if new:
