@@ -268,16 +268,15 @@ class TieColumns:
     def live_ties(self) -> list[tuple[str, str, float]]:
         """The live rows as ``(team id, contact id, strength)``, in the columns' order."""
         rows = np.flatnonzero(self.live)
-        teams, contacts = self.team_names, self.contact_names
-        return [  # the caller may wrap it: see stakegraph.analysis.graph.LiveTieList
-            (teams[t], contacts[c], s)
-            for t, c, s in zip(
-                self.team_codes[rows].tolist(),
-                self.contact_codes[rows].tolist(),
+        # The caller may wrap it: see stakegraph.analysis.graph.LiveTieList.
+        return list(
+            zip(
+                map(self.team_names.__getitem__, self.team_codes[rows].tolist()),
+                map(self.contact_names.__getitem__, self.contact_codes[rows].tolist()),
                 self.strength[rows].tolist(),
                 strict=True,
             )
-        ]
+        )
 
     def live_strength(self) -> dict[str, float]:
         """Each person's summed live tie strength, as
