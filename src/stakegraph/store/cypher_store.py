@@ -7,8 +7,11 @@ create its schema; everything else is written once here, over the statements in 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -87,6 +90,10 @@ def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return True
 
 
+def _times(rows: list[dict[str, Any]]) -> tuple[datetime, ...]:
+    return tuple(records.from_ms(int(r["at"])) for r in rows)
+
+
 class CypherStore(GraphStore):
     """A :class:`GraphStore` over the statement catalog; adapters implement :meth:`_run`."""
 
@@ -94,6 +101,8 @@ class CypherStore(GraphStore):
         self.settings = settings
         self.batch_size = max(1, settings.write_batch_size)
         self.half_life_days = settings.analysis.half_life_days
+        self._helper: tuple[int, ThreadPoolExecutor] | None = None
+        self._helper_lock = threading.Lock()
 
     # -- what an adapter provides ----------------------------------------------------------
     @abstractmethod
@@ -101,6 +110,25 @@ class CypherStore(GraphStore):
         """Run the catalog statement ``name`` with ``params``; rows as dicts by column name."""
 
     # -- helpers ---------------------------------------------------------------------------
+    def _meanwhile(self, name: str, params: Mapping[str, Any]) -> Future[list[dict[str, Any]]]:
+        """Start the read ``name`` on this store's helper thread and return at once.
+
+        The database works on it while this thread goes on with its own queries and parsing
+        (the client's connection pool gives each thread its own connection).
+        """
+        with self._helper_lock:
+            # A forked child inherits the executor but not its thread: it makes its own.
+            if self._helper is None or self._helper[0] != os.getpid():
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stakegraph-read")
+                self._helper = (os.getpid(), pool)
+            return self._helper[1].submit(self._run, name, params)
+
+    def _stop_helper(self) -> None:
+        with self._helper_lock:
+            if self._helper is not None and self._helper[0] == os.getpid():
+                self._helper[1].shutdown(wait=True)
+            self._helper = None
+
     def _props_by_id(self, statement: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), self.batch_size):
@@ -396,6 +424,13 @@ class CypherStore(GraphStore):
             raise NotFoundError(f"no account with id {account_id!r}")
         as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
         as_of_ms = records.to_ms(as_of)
+        window = max(1, self.settings.analysis.going_dark_gap_window)
+        # The one read that keeps the database busy (a sort of the account's interactions):
+        # started first, collected last.
+        latest = self._meanwhile(
+            "get_account_recent_times",
+            {"account_id": account_id, "as_of": as_of_ms, "limit": window},
+        )
         cards = [
             r["card"] for r in self._run("get_account_contact_cards", {"account_id": account_id})
         ]
@@ -406,14 +441,6 @@ class CypherStore(GraphStore):
                 records.contact_from_props(r["props"])
                 for r in self._run("get_account_contacts", {"account_id": account_id})
             )
-        window = max(1, self.settings.analysis.going_dark_gap_window)
-        recent = tuple(
-            records.from_ms(int(r["at"]))
-            for r in self._run(
-                "get_account_recent_times",
-                {"account_id": account_id, "as_of": as_of_ms, "limit": window},
-            )
-        )
         if not full and self._ties_settled():
             table = tiesets.table(self._run("get_account_tie_sets", {"account_id": account_id}))
             if (
@@ -422,6 +449,7 @@ class CypherStore(GraphStore):
                 and (table.last_at is None or table.last_at <= as_of)
             ):
                 team = self._props_by_id("get_team_members", table.team_names)
+                recent = _times(latest.result())
                 return AccountSnapshot(
                     account=account,
                     contacts=contacts,
@@ -444,6 +472,7 @@ class CypherStore(GraphStore):
         ordered = tuple(sorted(interactions.values(), key=lambda i: (i.occurred_at, i.id)))
         team_ids = sorted({t for i in ordered for t in i.team_ids})
         team = self._props_by_id("get_team_members", team_ids)
+        recent = _times(latest.result())
         return AccountSnapshot(
             account=account,
             contacts=contacts,

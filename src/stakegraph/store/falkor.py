@@ -267,6 +267,7 @@ class FalkorStore(CypherStore):
 
     def close(self) -> None:
         """Close connections; shut the embedded server down if no other process uses it."""
+        self._stop_helper()
         server = self._server
         try:
             if server is not None:

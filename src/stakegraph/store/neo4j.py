@@ -153,4 +153,5 @@ class Neo4jStore(CypherStore):
             self._execute("schema_neo4j", text, {}, True)
 
     def close(self) -> None:
+        self._stop_helper()
         self._driver.close()
