@@ -16,6 +16,7 @@ interactions is written by a background thread while the next one is read and va
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -206,6 +207,18 @@ class InWorker:
     batch_size: int = 1000
 
 
+def _send(queue: Any, batch: list[Validated | Reject]) -> None:
+    """Put a batch on the queue; as marshal bytes when it holds plain values only.
+
+    A batch of interaction rows (tuples of strings, numbers and lists) marshals and loads in
+    half the time pickle takes; one with a model or a reject in it is pickled as usual.
+    """
+    try:
+        queue.put(marshal.dumps(batch))
+    except ValueError:  # "unmarshallable object"
+        queue.put(batch)
+
+
 def _validate_in_worker(source: InWorker, name: str, queue: Any) -> None:
     """The worker: read, validate, and send the results in order, a batch at a time."""
     try:
@@ -214,9 +227,9 @@ def _validate_in_worker(source: InWorker, name: str, queue: Any) -> None:
             for item in source.read(*source.args):
                 batch.append(validate(item, name))
                 if len(batch) >= source.batch_size:
-                    queue.put(batch)
+                    _send(queue, batch)
                     batch = []
-            queue.put(batch)
+            _send(queue, batch)
         queue.put(None)
     except BaseException as exc:  # sent to the parent, which raises it
         queue.put(exc)
@@ -245,7 +258,7 @@ def _validated(source: InWorker, name: str) -> Iterator[Validated | Reject]:
                 break
             if isinstance(batch, BaseException):
                 raise batch
-            yield from batch
+            yield from marshal.loads(batch) if isinstance(batch, bytes) else batch
     finally:
         if worker.is_alive():
             worker.terminate()
@@ -274,16 +287,18 @@ class _Pipeline:
         self.report = ImportReport(source=source, dry_run=dry_run)
         self.pending: dict[str, list[tuple[Any, str]]] = {s: [] for s in SECTIONS}
         self.deferred: list[tuple[Contact, str]] = []
-        # Ids accepted by this import (they may not be in the store during a dry run).
+        # Ids accepted by this import (they may not be in the store during a dry run) or found
+        # in the store.
         self.known: dict[str, set[str]] = {s: set() for s in ("accounts", "team", "contacts")}
         # Managers of the contacts accepted by this import, for cycle checks.
         self.manager_of: dict[str, str | None] = {}
-        # One batch of interactions at a time is written by a background thread while this one
-        # reads and validates the next: the database and this process work at once. Every other
-        # use of the store first waits for that write (_settle), so the store is never used by
-        # two threads at the same time.
+        # One batch of contacts or interactions at a time is written by a background thread
+        # while this one reads and checks the next: the database and this process work at
+        # once. Every other use of the store first waits for that write (_settle), so the store
+        # is never used by two threads at the same time. What the write did is counted (by its
+        # callback) when it is waited for.
         self._writer: ThreadPoolExecutor | None = None
-        self._writing: tuple[Future[UpsertResult], list[InteractionRow], int] | None = None
+        self._writing: tuple[Future[UpsertResult], Callable[[UpsertResult], None]] | None = None
 
     def reject(
         self,
@@ -347,27 +362,37 @@ class _Pipeline:
                 self._writer.shutdown(wait=True)
 
     def _settle(self) -> None:
-        """Wait for the interactions being written in the background, and count what they did."""
+        """Wait for the batch being written in the background, and count what it did."""
         if self._writing is None:
             return
-        future, accepted, n = self._writing
+        future, written = self._writing
         self._writing = None
-        result = future.result()  # the write's own error, if it failed, surfaces here
-        self.report.counts["interactions"].add(result)
-        if len(result.created) == len(accepted):  # all new: a first import
-            self.report.touched_accounts.update({row[1] for row in accepted})
-        else:
-            changed = set(result.created + result.updated)
-            self.report.touched_accounts.update(row[1] for row in accepted if row[0] in changed)
-        self._progress("interactions", n)
+        written(future.result())  # the write's own error, if it failed, surfaces here
+
+    def _submit(
+        self,
+        write: Callable[..., UpsertResult],
+        rows: Any,
+        written: Callable[[UpsertResult], None],
+        **options: Any,
+    ) -> None:
+        """Have ``write(rows, **options)`` run in the background once the write before it is
+        over; ``written(result)`` counts what it did when it is waited for."""
+        self._settle()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self._writing = (self._writer.submit(write, rows, **options), written)
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
-        wanted = sorted(set(ids) - self.known[section])
-        found: set[str] = set()
+        known = self.known[section]
+        named = set(ids)
+        wanted = sorted(named - known)
         if wanted:
             self._settle()
-            found = self.store.existing_ids(_LABELS[section], wanted)
-        return (set(ids) & self.known[section]) | found
+            # Found in the store: known from now on, so later batches naming them (the
+            # accounts of an import of contacts, say) need not wait for a write to read again.
+            known.update(self.store.existing_ids(_LABELS[section], wanted))
+        return named & known
 
     def _progress(self, section: str, n: int) -> None:
         if self.on_progress is not None:
@@ -395,7 +420,6 @@ class _Pipeline:
         self.deferred = []
         if not candidates:
             return
-        self._settle()
         accounts = self._exists("accounts", {c.account_id for c, _ in candidates})
         in_batch = {c.id for c, _ in candidates if c.account_id in accounts}
         managers = {c.reports_to for c, _ in candidates if c.reports_to}
@@ -438,16 +462,23 @@ class _Pipeline:
         if not accepted:
             return
         contacts = [c for c, _ in accepted]
-        result = self.store.upsert_contacts(contacts, at=self.at, dry_run=self.dry_run)
-        self.report.counts["contacts"].add(result)
-        self.report.role_changes += result.role_changes
-        self.report.created_contacts.update(result.created)
+        # Known from now on: the batch is written before anything submitted after it, and an
+        # import whose write fails stops with that error.
         self.known["contacts"].update(c.id for c in contacts)
-        written = set(result.created + result.updated)
-        self.report.touched_accounts.update(c.account_id for c in contacts if c.id in written)
-        for change in result.role_changes:
-            self.report.touched_accounts.update({change.account_id, change.old_account_id})
-        self._progress("contacts", len(accepted))
+
+        def written(result: UpsertResult) -> None:
+            self.report.counts["contacts"].add(result)
+            self.report.role_changes += result.role_changes
+            self.report.created_contacts.update(result.created)
+            changed = set(result.created + result.updated)
+            self.report.touched_accounts.update(c.account_id for c in contacts if c.id in changed)
+            for change in result.role_changes:
+                self.report.touched_accounts.update({change.account_id, change.old_account_id})
+            self._progress("contacts", len(contacts))
+
+        self._submit(
+            self.store.upsert_contacts, contacts, written, at=self.at, dry_run=self.dry_run
+        )
 
     def _refuse_cycles(self, batch: list[tuple[Contact, str]]) -> list[tuple[Contact, str]]:
         """Accept contacts in order, refusing one whose reports_to would close a cycle."""
@@ -458,6 +489,7 @@ class _Pipeline:
             if contact_id in managers:
                 return managers[contact_id]
             if contact_id not in stored_cache:
+                self._settle()
                 stored = self.store.get_contacts([contact_id]).get(contact_id)
                 stored_cache[contact_id] = stored.reports_to if stored else None
             return stored_cache[contact_id]
@@ -465,6 +497,7 @@ class _Pipeline:
         # Prefetch the stored managers of everyone named, in one read.
         names = {c.reports_to for c, _ in batch if c.reports_to} - set(managers)
         if names:
+            self._settle()
             for cid, stored in self.store.get_contacts(sorted(names)).items():
                 stored_cache[cid] = stored.reports_to
             for cid in names - set(stored_cache):
@@ -548,13 +581,27 @@ class _Pipeline:
                 )
         if not accepted:
             return
-        self._settle()
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
-        future = self._writer.submit(
-            self.store.upsert_interaction_rows, accepted, dry_run=self.dry_run, ties=self.ties
+        n = len(batch)
+
+        def written(result: UpsertResult) -> None:
+            self.report.counts["interactions"].add(result)
+            if len(result.created) == len(accepted):  # all new: a first import
+                self.report.touched_accounts.update({row[1] for row in accepted})
+            else:
+                changed = set(result.created + result.updated)
+                self.report.touched_accounts.update(row[1] for row in accepted if row[0] in changed)
+            self._progress("interactions", n)
+
+        self._submit(
+            self.store.upsert_interaction_rows,
+            accepted,
+            written,
+            dry_run=self.dry_run,
+            ties=self.ties,
         )
-        self._writing = (future, accepted, len(batch))
+        if self.ties is not None:
+            # The batch written before this one is folded here while the database writes.
+            self.ties.fold()
 
 
 def ingest(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any, TypeGuard
+from typing import Any
 
 from stakegraph.model.enums import Direction, InteractionKind
 from stakegraph.store.records import INTERACTION_FIELDS, InteractionRow
@@ -35,38 +35,21 @@ _PLAIN_TIME = re.compile(
     r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 ).fullmatch
 _from_iso = datetime.fromisoformat
+_NO_IDS: list[str] = []
 
 
-def _plain_str(value: str) -> bool:
-    """True for text the model keeps as it is: str.strip() removes every blank the model's
-    whitespace stripping removes (and a few more); a NUL (the graph store cannot keep one)
-    and a lone surrogate (not text: the model refuses it) are left to the model."""
-    if value.strip() != value or "\x00" in value:
+def _plain_words(words: str) -> bool:
+    """True when no text joined in ``words`` holds a NUL (the graph store cannot keep one) or
+    a lone surrogate (not text: the model refuses it); such text is left to the model."""
+    if "\x00" in words:
         return False
-    if value.isascii():
+    if words.isascii():
         return True
     try:
-        value.encode()
+        words.encode()
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _plain_id(value: Any) -> TypeGuard[str]:
-    return type(value) is str and 0 < len(value) <= _MAX_ID and _plain_str(value)
-
-
-def _plain_ids(value: Any) -> list[str] | None:
-    if type(value) is not list:
-        return None
-    for item in value:
-        if not _plain_id(item):
-            return None
-    return list(dict.fromkeys(value))  # the model's own de-duplication, order kept
-
-
-def _plain_text(value: Any, longest: int) -> TypeGuard[str | None]:
-    return value is None or (type(value) is str and len(value) <= longest and _plain_str(value))
 
 
 def _epoch_ms(text: Any) -> int | None:
@@ -88,24 +71,43 @@ def checked_row(raw: dict[str, Any]) -> InteractionRow | None:
     """The stored row of an interaction record the model would accept as it is, or ``None``.
 
     ``None`` means "not sure": validate the record with the model, which either accepts it (a
-    time in another format, numbers as strings...) or says which field is wrong.
+    time in another format, numbers as strings...) or says which field is wrong. Written out
+    in one function: an import checks a million records.
     """
     if not raw.keys() <= _FIELDS:
         return None
     get = raw.get
-    record_id = get("id")
-    account_id = get("account_id")
-    kind = get("kind")
-    if not _plain_id(record_id) or not _plain_id(account_id):
+    record_id: Any = get("id")
+    account_id: Any = get("account_id")
+    team_ids = get("team_ids", _NO_IDS)
+    contact_ids = get("contact_ids", _NO_IDS)
+    if type(team_ids) is not list or type(contact_ids) is not list:
         return None
+    ids: list[Any] = [record_id, account_id, *team_ids, *contact_ids]
+    for text in ids:
+        # str.strip() removes every blank the model's whitespace stripping removes (and a few
+        # more): a string it leaves alone is one the model keeps as it is.
+        if type(text) is not str or not 0 < len(text) <= _MAX_ID or text.strip() != text:
+            return None
+    follow_up = get("follow_up")
+    subject = get("subject")
+    if follow_up is not None:
+        if type(follow_up) is not str or len(follow_up) > _MAX_FOLLOW_UP:
+            return None
+        if follow_up.strip() != follow_up:
+            return None
+        ids.append(follow_up)
+    if subject is not None:
+        if type(subject) is not str or len(subject) > _MAX_SUBJECT or subject.strip() != subject:
+            return None
+        ids.append(subject)
+    if not _plain_words("".join(ids)):
+        return None
+    kind = get("kind")
     if type(kind) is not str or kind not in _KINDS:
         return None
     at_ms = _epoch_ms(get("occurred_at"))
     if at_ms is None:
-        return None
-    team_ids = _plain_ids(get("team_ids", []))
-    contact_ids = _plain_ids(get("contact_ids", []))
-    if team_ids is None or contact_ids is None:
         return None
     sentiment = get("sentiment")
     if sentiment is not None:
@@ -117,23 +119,22 @@ def checked_row(raw: dict[str, Any]) -> InteractionRow | None:
     concern = get("concern", False)
     if type(concern) is not bool:
         return None
-    follow_up = get("follow_up")
-    subject = get("subject")
-    if not _plain_text(follow_up, _MAX_FOLLOW_UP) or not _plain_text(subject, _MAX_SUBJECT):
-        return None
     direction = get("direction")
     if direction is not None and (type(direction) is not str or direction not in _DIRECTIONS):
         return None
     answered = get("answered")
     if answered is not None and type(answered) is not bool:
         return None
+    # The model's own de-duplication, order kept (and the row's own lists).
+    team = list(dict.fromkeys(team_ids)) if len(team_ids) > 1 else team_ids[:]
+    contacts = list(dict.fromkeys(contact_ids)) if len(contact_ids) > 1 else contact_ids[:]
     return (
         record_id,
         account_id,
         kind,
         at_ms,
-        team_ids,
-        contact_ids,
+        team,
+        contacts,
         sentiment,
         concern,
         follow_up,

@@ -44,3 +44,20 @@ def test_a_card_with_an_unknown_value_is_validated_and_refused() -> None:
     card["seniority"] = "emperor"
     with pytest.raises(ValueError, match="seniority"):
         records.contacts_from_cards([json.dumps(card)])
+
+
+@pytest.mark.unit
+def test_stored_properties_are_the_models_json_values() -> None:
+    contacts = [
+        *_contacts(),
+        Contact(id="c4", account_id="acme", name="Di", buying_roles=["user"], email=None),
+    ]
+    for contact in contacts:
+        props = records.contact_props(contact)
+        card = props.pop("card")
+        dumped = contact.model_dump(mode="json")
+        assert props == dumped and list(props) == list(dumped)
+        # Plain values (no enum members), so role changes and comparisons see plain text.
+        assert all(type(v) in (str, bool, list, type(None)) for v in props.values())
+        assert all(type(r) is str for r in props["buying_roles"])
+        assert card == json.dumps(dumped, ensure_ascii=False, separators=(",", ":"))

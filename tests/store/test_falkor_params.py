@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -41,6 +42,24 @@ def test_params_header() -> None:
         cypher_literal({"a`b": 1})
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("value", "plain_json"),
+    [
+        (['{"id":"c1","n":2}', 'ends with \\":'], True),  # a card: text that quotes JSON
+        ([{"id": "c1"}], False),  # a map: keys are not quoted in Cypher
+        (["a\\", {"k": 1}], False),  # a string ending in a backslash, then a map
+        (['\\":'], True),  # an escaped backslash, then an escaped quote
+    ],
+)
+def test_fast_literals_are_json_unless_a_map_needs_cypher_keys(
+    value: Any, plain_json: bool
+) -> None:
+    text = fast_literal(value)
+    assert (text == json.dumps(value, ensure_ascii=False, separators=(",", ":"))) is plain_json
+    assert text == cypher_literal(value) or plain_json
+
+
 @pytest.mark.store
 def test_tricky_text_round_trips_through_the_store(store: GraphStore) -> None:
     accounts = [
@@ -58,7 +77,12 @@ def test_tricky_text_round_trips_through_the_store(store: GraphStore) -> None:
 
 @pytest.mark.store
 @pytest.mark.parametrize(
-    "value", [*VALUES, {"not an identifier": 1, "x": "ctl\x01\x1f"}, ["\\u0041", 'a,"k":1']]
+    "value",
+    [
+        *VALUES,
+        {"not an identifier": 1, "x": "ctl\x01\x1f"},
+        ["\\u0041", 'a,"k":1', '{"id":"c1","n":[2]}', 'ends with \\":', '\\":'],
+    ],
 )
 def test_fast_literals_read_back_as_sent(store: GraphStore, value: Any) -> None:
     graph = store._graph  # type: ignore[attr-defined]

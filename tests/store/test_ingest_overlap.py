@@ -20,14 +20,21 @@ from . import sample
 pytestmark = pytest.mark.store
 
 
-_INTERACTION_WRITES = {"upsert_interactions", "upsert_interaction_rows"}
+_INTERACTION_WRITES = frozenset({"upsert_interactions", "upsert_interaction_rows"})
 
 
 class Watched:
     """A store proxy that fails a test when two threads use the store at the same time."""
 
-    def __init__(self, store: GraphStore, *, slow_writes_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        slow_writes_s: float = 0.0,
+        writes: frozenset[str] = _INTERACTION_WRITES,
+    ) -> None:
         self._store = store
+        self.writes = writes
         self._busy = threading.Lock()
         self.slow_writes_s = slow_writes_s
         self.overlaps = 0
@@ -46,12 +53,12 @@ class Watched:
                 self._busy.acquire()
             try:
                 self.threads.add(threading.current_thread().name)
-                if name in _INTERACTION_WRITES:
+                if name in self.writes:
                     time.sleep(self.slow_writes_s)  # a slow database: the reader runs ahead
                     if self.fail_writes:
                         raise StoreError("the database refused the batch")
                 result = target(*args, **kwargs)
-                if name in _INTERACTION_WRITES:
+                if name in self.writes:
                     self.writes_done += 1
                 return result
             finally:
@@ -109,3 +116,33 @@ def test_nothing_is_written_after_ingest_raises(store: GraphStore) -> None:
     # Both full batches were written, the second one while the source was still read (each
     # write takes 0.2 s); the import raised only once that write was over.
     assert watched.writes_done == 2 and store.counts()["interactions"] == 20
+
+
+def test_contacts_are_written_in_the_background_too(store: GraphStore) -> None:
+    """Contact batches are written while the next is checked; a check that must read the store
+    (a manager stored before this import) waits for the write in flight first."""
+    for account in sample.accounts():
+        store.upsert_accounts([account])
+    store.upsert_contacts([sample.contacts()[0]])  # c-carl, stored before the import
+    watched = Watched(store, slow_writes_s=0.02, writes=frozenset({"upsert_contacts"}))
+
+    def records() -> Iterator[Record | Reject]:
+        for k in range(40):
+            manager = "c-carl" if k in (0, 20) else f"c{(k - 1) // 3}"
+            yield "contacts", {
+                "id": f"c{k}", "account_id": "northwind", "name": f"C {k}",
+                "reports_to": manager,
+            }, f"contacts[{k}]"  # fmt: skip
+        # Closes a cycle through contacts written batches ago: refused, nothing else.
+        yield "contacts", {
+            "id": "c-carl", "account_id": "northwind", "name": "Carl", "reports_to": "c39",
+        }, "contacts[40]"  # fmt: skip
+
+    report = ingest(watched, records(), source="t", batch_size=5)  # type: ignore[arg-type]
+    assert watched.overlaps == 0 and watched.writes_done == 8
+    assert any(name.startswith("ingest-writer") for name in watched.threads)
+    assert report.counts["contacts"].created == 40
+    assert [(r.id, r.field) for r in report.rejects] == [("c-carl", "reports_to")]
+    got = store.get_contacts([f"c{k}" for k in range(40)])
+    assert got["c0"].reports_to == "c-carl" and got["c39"].reports_to == "c12"
+    assert got["c20"].reports_to == "c-carl"

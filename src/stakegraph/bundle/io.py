@@ -119,6 +119,42 @@ class _Text:
             self.pos = end
             return value
 
+    def items(self) -> Iterator[Any]:
+        """The values of an array whose ``[`` was just consumed, up to its ``]`` (consumed).
+
+        What :meth:`value` and :meth:`separator` do, with the common case written out in one
+        loop: a value decoded whole inside the window and followed by ``,`` or ``]``. Anything
+        else (a value cut off by the window, a malformed one, the end of the stream) goes
+        through those methods, which read on or say what is wrong.
+        """
+        if self.take("]"):
+            return
+        space = _SPACE.match
+        decode = self.json.raw_decode
+        while True:
+            text = self.text
+            pos = space(text, self.pos).end()  # type: ignore[union-attr]
+            try:
+                value, end = decode(text, pos)
+            except (ValueError, RecursionError):  # cut off or malformed: value() says more
+                end = len(text)
+            if end < len(text):
+                after = space(text, end).end()  # type: ignore[union-attr]
+                char = text[after] if after < len(text) else ""
+                if char == "," or char == "]":
+                    self.pos = after + 1
+                    yield value
+                    if char == "]":
+                        return
+                    continue
+                self.pos = end
+            else:
+                self.pos = pos
+                value = self.value()
+            yield value
+            if not self.separator("]"):
+                return
+
     def separator(self, close: str) -> bool:
         """After a member: True for ``,`` (another follows), False for ``close``."""
         char = self.peek()
@@ -173,11 +209,9 @@ def read_bundle(stream: IO[bytes], *, source: str = "bundle") -> Iterator[Record
             if key in SECTIONS and text.peek() == "[":
                 text.pos += 1
                 section, index = key, 0
-                items = not text.take("]")
-                while items:
-                    yield key, text.value(), f"{key}[{index}]"
+                for value in text.items():
+                    yield key, value, f"{key}[{index}]"
                     index += 1
-                    items = text.separator("]")
                 section = None
             else:
                 value = text.value()

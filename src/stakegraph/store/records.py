@@ -77,9 +77,17 @@ def contact_props(contact: Contact) -> dict[str, Any]:
     an account as one value each (:func:`contacts_from_cards`), three times faster than a dozen
     values each; every other read drops it.
     """
-    data = _dump(contact)
+    # The model's own values, in field order, with the enums' values: what
+    # model_dump(mode="json") gives (a test checks), in a fraction of its time.
+    data = dict(contact.__dict__)
+    for name in _CONTACT_ENUMS:
+        data[name] = data[name].value
+    data["buying_roles"] = [role.value for role in data["buying_roles"]]
     data["card"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return data
+
+
+_CONTACT_ENUMS = ("seniority", "function", "stance", "status")
 
 
 _CONTACT_FIELDS = frozenset(Contact.model_fields)

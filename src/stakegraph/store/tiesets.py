@@ -34,6 +34,7 @@ import sys
 import time
 import uuid
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -187,6 +188,9 @@ class TieSession:
         self.session = uuid.uuid4().hex
         self._started_ms = round(time.time() * 1000)
         self._deltas: dict[str, Entries] = {}
+        # Batches of rows written but not folded yet (see add_rows): appended by the thread
+        # that writes, folded by fold() in the thread that calls it, or by flush at the latest.
+        self._unfolded: deque[Sequence[InteractionRow]] = deque()
         self._recompute: set[str] = set()
         self._marked = False
         self.assume_new = True
@@ -202,12 +206,23 @@ class TieSession:
         self._run("mark_pending_ties", {"entry": entry, "now": _now_ms()})
         self._marked = True
 
-    def add_rows(self, rows: Iterable[InteractionRow]) -> None:
-        """Fold new interactions, given as their stored rows, into the deltas.
+    def add_rows(self, rows: Sequence[InteractionRow]) -> None:
+        """Take new interactions, given as their stored rows, to be folded into the deltas.
 
-        :func:`_fold` for each contact of each row, written out in one loop (an import folds a
-        million): the same numbers, computed in the same order.
+        The rows are kept (not copied) and folded by :meth:`fold`, or by :meth:`flush` at the
+        latest: an import writes a batch from one thread and folds the one before from
+        another, so the database is not kept waiting while a batch is folded.
         """
+        self._unfolded.append(rows)
+
+    def fold(self) -> None:
+        """Fold the rows taken by :meth:`add_rows` so far into the deltas."""
+        while self._unfolded:
+            self._fold_rows(self._unfolded.popleft())
+
+    def _fold_rows(self, rows: Iterable[InteractionRow]) -> None:
+        """:func:`_fold` for each contact of each row, written out in one loop (an import folds
+        a million): the same numbers, computed in the same order."""
         deltas = self._deltas
         reference = _REFERENCE_MS
         for _, _, kind, at_ms, team_ids, contact_ids, _, _, _, _, direction, answered in rows:
@@ -243,10 +258,12 @@ class TieSession:
     @property
     def pending(self) -> int:
         """How many contacts wait for :meth:`flush`."""
+        self.fold()
         return len(self._deltas.keys() | self._recompute)
 
     def flush(self) -> None:
         """Write every waiting tie set, then take this writer off the list of pending ones."""
+        self.fold()
         contacts = sorted(self._deltas.keys() | self._recompute)
         for start in range(0, len(contacts), self.batch_size):
             self._write(contacts[start : start + self.batch_size])
