@@ -515,32 +515,37 @@ class _Pipeline:
 
     def _write_interactions(self, batch: Sequence[tuple[InteractionRow, str]]) -> None:
         # Rows in records.INTERACTION_FIELDS order: 0 id, 1 account_id, 4 team_ids, 5 contact_ids.
-        accounts = self._exists("accounts", {row[1] for row, _ in batch})
-        team = self._exists("team", {t for row, _ in batch for t in row[4]})
-        contacts = self._exists("contacts", {c for row, _ in batch for c in row[5]})
+        rows = [row for row, _ in batch]
+        named_accounts = {row[1] for row in rows}
+        named_team = set().union(*[row[4] for row in rows])
+        named_contacts = set().union(*[row[5] for row in rows])
+        accounts = self._exists("accounts", named_accounts)
+        team = self._exists("team", named_team)
+        contacts = self._exists("contacts", named_contacts)
+        everyone_exists = (
+            named_accounts <= accounts and named_team <= team and named_contacts <= contacts
+        )
         accepted = []
         for row, location in batch:
-            account_id, team_ids, contact_ids = row[1], row[4], row[5]
-            if (
-                account_id in accounts
-                and (team_ids or contact_ids)
-                and all(t in team for t in team_ids)
-                and all(c in contacts for c in contact_ids)
-            ):
-                accepted.append(row)
+            team_ids, contact_ids = row[4], row[5]
+            if everyone_exists and (team_ids or contact_ids):
+                accepted.append(row)  # the usual case: nothing to look up row by row
                 continue
-            problem: tuple[str, str]
-            if account_id not in accounts:
-                problem = ("account_id", f"no account with id {account_id!r}")
+            problem: tuple[str, str] | None = None
+            if row[1] not in accounts:
+                problem = ("account_id", f"no account with id {row[1]!r}")
             elif missing := [t for t in team_ids if t not in team]:
                 problem = ("team_ids", f"no team member with id {missing[0]!r}")
             elif missing := [c for c in contact_ids if c not in contacts]:
                 problem = ("contact_ids", f"no contact with id {missing[0]!r}")
-            else:
+            elif not team_ids and not contact_ids:
                 problem = ("team_ids", "an interaction needs at least one participant")
-            self.reject(
-                "interactions", location, problem[1], record_id=row[0], field_name=problem[0]
-            )
+            if problem is None:
+                accepted.append(row)
+            else:
+                self.reject(
+                    "interactions", location, problem[1], record_id=row[0], field_name=problem[0]
+                )
         if not accepted:
             return
         self._settle()

@@ -171,3 +171,57 @@ def test_racing_writers_both_land(store: GraphStore) -> None:
     assert snap.ties is not None
     _same(_pairs(snap), _expected(store))
     assert _pairs(snap)[("t-erin", "c-ian")][0] == 2 + 3
+
+
+def test_racing_writers_both_land_on_a_new_tie_set(store: GraphStore) -> None:
+    """A writer whose new tie set was created by another writer between its read and its create
+    reads again and merges into the other's: nothing counted twice, nothing lost."""
+    sample.load(store)
+    store.upsert_contacts([Contact(id="c-new", account_id="northwind", name="New", title="Buyer")])
+    run = store._run  # type: ignore[attr-defined]
+    half_life = store.settings.analysis.half_life_days  # type: ignore[attr-defined]
+    other = tiesets.TieSession(run, half_life, 100)
+    raced: list[str] = []
+
+    def racing_run(name: str, params: Any) -> list[dict[str, Any]]:
+        if name == "create_tie_sets" and not raced:
+            raced.append(name)
+            other.flush()  # creates c-new's tie set between this writer's read and its create
+        return list(run(name, params))
+
+    mine = tiesets.TieSession(racing_run, half_life, 100)
+    store.upsert_interactions(_calls(2, "m", contact="c-new"), ties=mine)
+    store.upsert_interactions(_calls(3, "o", contact="c-new"), ties=other)
+    mine.flush()
+    assert raced == ["create_tie_sets"]
+    snap = store.account_snapshot("northwind", AS_OF)
+    assert snap.ties is not None
+    _same(_pairs(snap), _expected(store))
+    assert _pairs(snap)[("t-erin", "c-new")][0] == 2 + 3
+
+
+def test_a_tie_set_created_before_a_conflict_is_not_merged_twice(store: GraphStore) -> None:
+    """New tie sets are created, then a write of existing ones meets another writer's: only the
+    existing ones are read and merged again."""
+    sample.load(store)
+    store.upsert_contacts([Contact(id="c-new", account_id="northwind", name="New", title="Buyer")])
+    run = store._run  # type: ignore[attr-defined]
+    half_life = store.settings.analysis.half_life_days  # type: ignore[attr-defined]
+    other = tiesets.TieSession(run, half_life, 100)
+    raced: list[str] = []
+
+    def racing_run(name: str, params: Any) -> list[dict[str, Any]]:
+        if name == "write_tie_sets" and not raced:
+            raced.append(name)
+            other.flush()  # changes c-sandra's tie set after this writer created c-new's
+        return list(run(name, params))
+
+    mine = tiesets.TieSession(racing_run, half_life, 100)
+    store.upsert_interactions(_calls(2, "m", contact="c-new"), ties=mine)
+    store.upsert_interactions(_calls(3, "o"), ties=other)
+    mine.flush()
+    assert raced == ["write_tie_sets"]
+    snap = store.account_snapshot("northwind", AS_OF)
+    assert snap.ties is not None
+    _same(_pairs(snap), _expected(store))
+    assert _pairs(snap)[("t-erin", "c-new")][0] == 2

@@ -184,42 +184,61 @@ class CypherStore(GraphStore):
         when = (at or datetime.now(UTC)).astimezone(UTC)
         result = UpsertResult()
         for batch in _chunks(_last_wins(contacts), self.batch_size):
-            existing = self._props_by_id("get_contacts", [c.id for c in batch])
-            rows = []
-            changes: list[RoleChange] = []
-            for contact in batch:
-                props = records.contact_props(contact)
-                old = existing.get(contact.id)
-                if old is None:
-                    result.created.append(contact.id)
-                elif _same(old, props):
-                    result.unchanged.append(contact.id)
-                    continue
-                else:
-                    result.updated.append(contact.id)
-                    change = self._role_change(old, props, when)
-                    if change is not None:
-                        changes.append(change)
-                rows.append({"id": contact.id, "props": props})
-            if rows and not dry_run:
-                self._run("upsert_contacts", {"rows": rows})
-                moved = [
-                    {"id": c.contact_id, "account_id": c.account_id}
-                    for c in changes
-                    if c.account_id != c.old_account_id
-                ]
-                if moved:
-                    self._run("move_tie_sets", {"rows": moved})
-            if changes and not dry_run:
-                self._run(
-                    "create_role_changes",
-                    {
-                        "rows": [
-                            {"id": c.id, "props": records.role_change_props(c)} for c in changes
-                        ]
-                    },
-                )
+            for attempt in range(_CREATE_ATTEMPTS):
+                try:
+                    result.merge(self._upsert_contact_batch(batch, when, dry_run))
+                    break
+                except DuplicateIdError:
+                    # Another writer stored some of the new ids between our read and our
+                    # create (which then wrote nothing): read again, they are updates now.
+                    if attempt == _CREATE_ATTEMPTS - 1:
+                        raise
+        return result
+
+    def _upsert_contact_batch(
+        self, batch: Sequence[Contact], when: datetime, dry_run: bool
+    ) -> UpsertResult:
+        result = UpsertResult()
+        existing = self._props_by_id("get_contacts", [c.id for c in batch])
+        new_rows: list[list[Any]] = []
+        rows: list[dict[str, Any]] = []
+        changes: list[RoleChange] = []
+        for contact in batch:
+            props = records.contact_props(contact)
+            old = existing.get(contact.id)
+            if old is None:
+                result.created.append(contact.id)
+                new_rows.append(list(props.values()))  # in records.CONTACT_FIELDS order
+                continue
+            if _same(old, props):
+                result.unchanged.append(contact.id)
+                continue
+            result.updated.append(contact.id)
+            change = self._role_change(old, props, when)
+            if change is not None:
+                changes.append(change)
+            rows.append({"id": contact.id, "props": props})
+        if dry_run:
             result.role_changes += changes
+            return result
+        if new_rows:
+            # New contacts first: a changed contact may now report to one of them.
+            self._run("create_contacts", {"rows": new_rows})
+        if rows:
+            self._run("upsert_contacts", {"rows": rows})
+            moved = [
+                {"id": c.contact_id, "account_id": c.account_id}
+                for c in changes
+                if c.account_id != c.old_account_id
+            ]
+            if moved:
+                self._run("move_tie_sets", {"rows": moved})
+        if changes:
+            self._run(
+                "create_role_changes",
+                {"rows": [{"id": c.id, "props": records.role_change_props(c)} for c in changes]},
+            )
+        result.role_changes += changes
         return result
 
     @staticmethod
@@ -302,9 +321,7 @@ class CypherStore(GraphStore):
     ) -> UpsertResult:
         session.mark()
         self._run("create_interactions", {"rows": batch})
-        # Named by the order of records.INTERACTION_FIELDS.
-        for _, _, kind, at_ms, team_ids, contact_ids, _, _, _, _, direction, answered in batch:
-            session.add(kind, at_ms, direction, answered, team_ids, contact_ids)
+        session.add_rows(batch)
         return UpsertResult(created=[row[0] for row in batch])
 
     def _upsert_interaction_batch(

@@ -16,6 +16,7 @@ from stakegraph.model.enums import BuyingRole, Function, Seniority, Stance, Stat
 from stakegraph.model.trusted import trusted
 
 __all__ = [
+    "CONTACT_FIELDS",
     "INTERACTION_FIELDS",
     "InteractionRow",
     "account_from_props",
@@ -62,6 +63,11 @@ def account_from_props(props: Mapping[str, Any]) -> Account:
         data["renewal_date"] = date.fromisoformat(data["renewal_date"])
     data.setdefault("domains", [])
     return Account.model_validate(data)
+
+
+CONTACT_FIELDS: tuple[str, ...] = (*Contact.model_fields, "card")
+"""The stored properties of a contact, in the order of :func:`contact_props` (the model's
+fields, then the card); ``cypher/create_contacts.cypher`` takes them as one list per contact."""
 
 
 def contact_props(contact: Contact) -> dict[str, Any]:

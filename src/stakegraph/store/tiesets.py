@@ -40,8 +40,9 @@ from typing import Any
 
 import numpy as np
 
-from stakegraph.errors import StoreError
+from stakegraph.errors import DuplicateIdError, StoreError
 from stakegraph.model.snapshot import TIE_KINDS, TIE_REFERENCE, TieTable
+from stakegraph.store.records import InteractionRow
 
 __all__ = ["TieSession", "decode", "encode", "repair", "table"]
 
@@ -54,6 +55,9 @@ assert WIDTH == 9, "_fold writes out a row of this width"
 _REFERENCE_MS = round(TIE_REFERENCE.timestamp() * 1000)
 _MS_PER_DAY = 86_400_000
 _UNANSWERED = TIE_KINDS.index("email_unanswered")
+_COLUMNS = {kind: 3 + k for k, kind in enumerate(TIE_KINDS)}
+"""The column of each kind's decay mass in a row of entries."""
+_UNANSWERED_COLUMN = 3 + _UNANSWERED
 _WRITE_ATTEMPTS = 10
 _STALE_MS = 24 * 3600 * 1000
 """A writer this old is taken for dead even when its liveness cannot be checked."""
@@ -198,24 +202,35 @@ class TieSession:
         self._run("mark_pending_ties", {"entry": entry, "now": _now_ms()})
         self._marked = True
 
-    def add(
-        self,
-        kind: str,
-        at_ms: int,
-        direction: str | None,
-        answered: bool | None,
-        team_ids: Sequence[str],
-        contact_ids: Sequence[str],
-    ) -> None:
-        """Fold a new interaction into the deltas."""
-        mass = self._mass(at_ms)
-        slot = _slot(kind, direction, answered)
+    def add_rows(self, rows: Iterable[InteractionRow]) -> None:
+        """Fold new interactions, given as their stored rows, into the deltas.
+
+        :func:`_fold` for each contact of each row, written out in one loop (an import folds a
+        million): the same numbers, computed in the same order.
+        """
         deltas = self._deltas
-        for contact_id in contact_ids:
-            entries = deltas.get(contact_id)
-            if entries is None:
-                entries = deltas[contact_id] = {}
-            _fold(entries, team_ids, slot, at_ms, mass)
+        reference = _REFERENCE_MS
+        for _, _, kind, at_ms, team_ids, contact_ids, _, _, _, _, direction, answered in rows:
+            mass = float(2.0 ** ((at_ms - reference) / _MS_PER_DAY / self.half_life_days))
+            if kind == "email" and direction == "outbound" and answered is False:
+                column = _UNANSWERED_COLUMN
+            else:
+                column = _COLUMNS[kind]
+            at = float(at_ms)
+            for contact_id in contact_ids:
+                entries = deltas.get(contact_id)
+                if entries is None:
+                    entries = deltas[contact_id] = {}
+                for team_id in team_ids:
+                    entry = entries.get(team_id)
+                    if entry is None:
+                        entry = entries[team_id] = [0.0, at, at, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+                    entry[0] += 1
+                    if at < entry[1]:
+                        entry[1] = at
+                    elif at > entry[2]:
+                        entry[2] = at
+                    entry[column] += mass
 
     def _mass(self, at_ms: int) -> float:
         """:func:`~stakegraph.model.snapshot.decay_mass` of an instant in epoch ms."""
@@ -242,8 +257,9 @@ class TieSession:
         self._recompute.clear()
 
     def _write(self, contact_ids: list[str]) -> None:
+        pending = contact_ids
         for _ in range(_WRITE_ATTEMPTS):
-            found = self._run("get_tie_sets", {"ids": contact_ids})
+            found = self._run("get_tie_sets", {"ids": pending})
             if not found:
                 return
             rebuild = [
@@ -256,30 +272,35 @@ class TieSession:
                 )
             ]
             rebuilt = self._from_interactions(rebuild)
-            rows = []
+            new_rows: list[list[Any]] = []
+            rows: list[list[Any]] = []
             for r in found:
                 cid = str(r["contact_id"])
                 if cid in rebuilt:
                     entries = rebuilt[cid]
                     if not entries and r["version"] is None:
                         continue  # nobody met: no tie set to keep
+                elif r["version"] is None:
+                    entries = self._deltas.get(cid, {})
                 else:
                     entries = decode(r["data"])
                     _merge(entries, self._deltas.get(cid, {}))
-                rows.append(
-                    {
-                        "id": cid,
-                        "account_id": r["account_id"],
-                        "version": int(r["version"] or 0),
-                        "half_life_days": self.half_life_days,
-                        "data": encode(entries),
-                    }
-                )
-            if not rows:
-                return
-            conflicts = self._run("write_tie_sets", {"rows": rows})[0]["conflicts"]
-            if not conflicts:
-                return
+                data = encode(entries)
+                if r["version"] is None:
+                    new_rows.append([cid, r["account_id"], self.half_life_days, data])
+                else:
+                    version = int(r["version"])
+                    rows.append([cid, r["account_id"], version, self.half_life_days, data])
+            if new_rows:
+                try:
+                    self._run("create_tie_sets", {"rows": new_rows})
+                except DuplicateIdError:
+                    continue  # another writer created one since: nothing written, read again
+                created = {row[0] for row in new_rows}
+                pending = [cid for cid in pending if cid not in created]
+            if rows and self._run("write_tie_sets", {"rows": rows})[0]["conflicts"]:
+                continue  # another writer changed one since: nothing written, read again
+            return
         raise StoreError(
             f"the tie sets of {len(contact_ids)} contacts kept changing under this writer "
             f"({_WRITE_ATTEMPTS} attempts); import again to bring them up to date"

@@ -1,0 +1,67 @@
+"""What a first import creates without reading first: the statements name their row's fields in
+the order the code sends them, and a writer that loses a race reads again instead of failing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from stakegraph.model import Contact
+from stakegraph.store import GraphStore, catalog, records
+from stakegraph.store.records import CONTACT_FIELDS, INTERACTION_FIELDS
+
+from . import sample
+
+pytestmark = pytest.mark.store
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("statement", "fields"),
+    [
+        ("create_interactions", INTERACTION_FIELDS),
+        ("create_contacts", CONTACT_FIELDS),
+        ("create_tie_sets", ("id", "account_id", "half_life_days", "data")),
+    ],
+)
+def test_a_create_statement_names_each_field_at_its_place(
+    statement: str, fields: tuple[str, ...]
+) -> None:
+    text = catalog.statement(statement)
+    created = text[text.index("CREATE (") :].split("}", 1)[0]  # the map of the created node
+    named = {int(k): name for name, k in re.findall(r"(\w+): r\[(\d+)\]", created)}
+    assert named == dict(enumerate(fields))
+
+
+def test_contacts_another_writer_created_meanwhile_are_updated(store: GraphStore) -> None:
+    sample.load(store)
+    newcomers = [
+        Contact(id="c-new", account_id="northwind", name="New", title="Buyer"),
+        Contact(id="c-newer", account_id="northwind", name="Newer", reports_to="c-new"),
+    ]
+    run = store._run  # type: ignore[attr-defined]
+    raced: list[str] = []
+
+    def racing_run(name: str, params: Any = None) -> list[dict[str, Any]]:
+        if name == "create_contacts" and not raced:
+            raced.append(name)
+            # Another writer stores c-new (with another title) between this one's read and
+            # its create: the create is refused whole, and this writer reads again.
+            other = newcomers[0].model_copy(update={"title": "Head of Buying"})
+            run("create_contacts", {"rows": [list(records.contact_props(other).values())]})
+        return list(run(name, params))
+
+    store._run = racing_run  # type: ignore[attr-defined]
+    try:
+        result = store.upsert_contacts(newcomers)
+    finally:
+        store._run = run  # type: ignore[attr-defined]
+    assert raced == ["create_contacts"]
+    assert (result.created, result.updated) == (["c-newer"], ["c-new"])
+    assert [c.contact_id for c in result.role_changes] == ["c-new"]
+    got = store.get_contacts(["c-new", "c-newer"])
+    assert got["c-new"] == newcomers[0] and got["c-newer"] == newcomers[1]
+    snap = store.account_snapshot("northwind", sample.T0)
+    assert {c.id: c.reports_to for c in snap.contacts}["c-newer"] == "c-new"
