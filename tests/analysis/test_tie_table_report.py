@@ -207,12 +207,12 @@ def test_metrics_given_the_live_ties_agree_with_the_full_graph() -> None:
     assert executive_ties(people, S, live=live) == executive_ties(full, S)
 
 
-def test_the_reports_tie_list_reads_validates_and_serialises_as_a_list() -> None:
-    from stakegraph.analysis.report import Report, Tie, TieList
+def test_the_reports_lists_read_validate_and_serialise_as_lists() -> None:
+    from stakegraph.analysis.report import MadeWhenRead, Person, Report, Tie
 
     report = build_report(_tabled(_story()), S)
     from_interactions = build_report(_story(), S)
-    assert isinstance(report.ties, TieList)
+    assert isinstance(report.ties, MadeWhenRead)
     ties = list(report.ties)
     assert len(report.ties) == len(ties) > 3
     assert all(isinstance(t, Tie) for t in ties)
@@ -220,7 +220,7 @@ def test_the_reports_tie_list_reads_validates_and_serialises_as_a_list() -> None
     keys = [(-round(t.strength, 9), t.team_id, t.contact_id) for t in ties]
     assert keys == sorted(keys)
     assert report.ties[0] == ties[0] and report.ties[-2:] == ties[-2:]
-    assert report.ties == ties and report.ties == TieList(ties)
+    assert report.ties == ties and report.ties == MadeWhenRead(ties)
     # The same JSON as the interactions give (the floats differ in the last bits).
     assert report.model_dump_json(include={"ties"}) == from_interactions.model_dump_json(
         include={"ties"}
@@ -240,13 +240,21 @@ def test_the_reports_tie_list_reads_validates_and_serialises_as_a_list() -> None
         for t in ties
     ]
     read_back = Report.model_validate_json(report.model_dump_json())
-    assert isinstance(read_back.ties, TieList)
+    assert isinstance(read_back.ties, MadeWhenRead)
     assert read_back.model_dump(mode="json")["ties"] == dumped
     assert Report.model_validate(report.model_dump()).ties == ties
     assert pickle.loads(pickle.dumps(report)) == report
     schema = Report.model_json_schema()
     assert schema["properties"]["ties"]["type"] == "array"
     assert schema["properties"]["ties"]["items"] == {"$ref": "#/$defs/Tie"}
+    assert schema["properties"]["people"]["items"] == {"$ref": "#/$defs/Person"}
+    # The people, made when read too: ours first, then theirs, each by id, as plain models.
+    people = list(report.people)
+    assert len(report.people) == len(people) == 3 + 5  # the contact who left is not listed
+    assert all(isinstance(p, Person) for p in people)
+    assert [p.id for p in people] == ["ae", "boss", "se", "ceo", "cio", "dev", "dir", "vp"]
+    assert read_back.people == people and report.people == from_interactions.people
+    assert Report.model_validate(report.model_dump()).people == people
 
 
 def _crowd(seed: int) -> AccountSnapshot:

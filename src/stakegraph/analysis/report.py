@@ -6,9 +6,9 @@ hangs on, coverage names the uncovered. Floats are rounded to 4 decimals in JSON
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, overload
+from typing import Annotated, Any, Literal, Self, TypeVar, get_args, overload
 
 import networkx as nx
 import numpy as np
@@ -43,6 +43,7 @@ __all__ = [
     "FunctionAlignment",
     "KeyPerson",
     "Loss",
+    "MadeWhenRead",
     "Person",
     "Recommendation",
     "Report",
@@ -51,11 +52,13 @@ __all__ = [
     "RiskParts",
     "Threads",
     "Tie",
-    "TieList",
     "WhatIf",
     "build_report",
     "what_if",
 ]
+
+
+_T = TypeVar("_T")
 
 
 def _round4(value: float) -> float:
@@ -204,76 +207,54 @@ class Tie:
     last_at: UtcDatetime | None = None
 
 
-class TieList(Sequence[Tie]):
-    """The report's ties, strongest first: a sequence of :class:`Tie`, kept as columns.
+class MadeWhenRead(Sequence[_T]):
+    """A list of the report that is made the first time it is read.
 
-    A big account's report holds thousands of ties, and most readers of a report (the portfolio,
-    the coverage endpoint, alerts) never look at them: each :class:`Tie` is made when the list is
-    first read (iterated, indexed, compared or serialised), from the columns the analysis
-    computed. It validates from and serialises to a plain JSON list of ties, as ``list[Tie]``.
+    A big account's report lists thousands of ties and hundreds of people, and most readers of a
+    report (the portfolio, the coverage endpoint, alerts) never look at them: the analysis keeps
+    what it computed (the tie columns, the people of its graph) and the objects are made the
+    first time anything iterates, indexes, compares or serialises the list. It validates from
+    and serialises to a plain JSON list, as ``list[item]`` would.
     """
 
-    __slots__ = ("_columns", "_ties")
+    __slots__ = ("_items", "_length", "_make")
 
-    def __init__(self, ties: Iterable[Tie] = ()) -> None:
-        self._ties: list[Tie] | None = list(ties)
-        self._columns: TieColumns | None = None
+    def __init__(self, items: Iterable[_T] = ()) -> None:
+        self._items: list[_T] | None = list(items)
+        self._make: Callable[[], list[_T]] | None = None
+        self._length = len(self._items)
 
     @classmethod
-    def from_columns(cls, columns: TieColumns) -> TieList:
-        """Every row of ``columns``, by descending strength, then by team id and contact id.
-
-        ``columns`` is in id order already, so a stable sort on the strength alone gives that
-        order; the strengths are rounded so that float noise (interactions vs aggregates) cannot
-        reorder equal ties.
-        """
+    def later(cls, make: Callable[[], list[_T]], length: int) -> Self:
+        """The list ``make()`` returns (``length`` items), made when first read."""
         made = cls()
-        made._ties = None
-        made._columns = columns
+        made._items, made._make, made._length = None, make, length
         return made
 
-    def _made(self) -> list[Tie]:
-        if self._ties is None:
-            columns = self._columns
-            assert columns is not None
-            order = np.argsort(-np.round(columns.strength, 9), kind="stable")
-            rows = order.tolist()
-            teams, contacts, last_at = columns.team_names, columns.contact_names, columns.last_at
-            self._ties = [
-                Tie(teams[t], contacts[c], strength, live, interactions, last_at[k])
-                for k, t, c, strength, live, interactions in zip(
-                    rows,
-                    columns.team_codes[order].tolist(),
-                    columns.contact_codes[order].tolist(),
-                    columns.strength[order].tolist(),
-                    columns.live[order].tolist(),
-                    columns.interactions[order].tolist(),
-                    strict=True,
-                )
-            ]
-            self._columns = None
-        return self._ties
+    def _made(self) -> list[_T]:
+        if self._items is None:
+            assert self._make is not None
+            self._items = self._make()
+            self._make = None
+        return self._items
 
     def __len__(self) -> int:
-        if self._ties is None:
-            assert self._columns is not None
-            return len(self._columns)
-        return len(self._ties)
+        return self._length
 
     @overload
-    def __getitem__(self, index: int) -> Tie: ...
+    def __getitem__(self, index: int) -> _T: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Tie]: ...
+    def __getitem__(self, index: slice) -> list[_T]: ...
 
-    def __getitem__(self, index: int | slice) -> Tie | list[Tie]:
+    def __getitem__(self, index: int | slice) -> _T | list[_T]:
         return self._made()[index]
 
-    def __iter__(self) -> Iterator[Tie]:
+    def __iter__(self) -> Iterator[_T]:
         return iter(self._made())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, TieList):
+        if isinstance(other, MadeWhenRead):
             return self._made() == other._made()
         if isinstance(other, list):
             return self._made() == other
@@ -282,16 +263,17 @@ class TieList(Sequence[Tie]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"TieList({self._made()!r})"
+        return f"{type(self).__name__}({self._made()!r})"
 
-    def __reduce__(self) -> tuple[type[TieList], tuple[list[Tie]]]:
-        return (TieList, (self._made(),))
+    def __reduce__(self) -> tuple[type[MadeWhenRead[_T]], tuple[list[_T]]]:
+        return (type(self), (self._made(),))
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        as_list = handler.generate_schema(list[Tie])
+        (item,) = get_args(source) or (Any,)
+        as_list = handler.generate_schema(list[item])  # type: ignore[valid-type]
         from_list = core_schema.no_info_after_validator_function(cls, as_list)
         return core_schema.json_or_python_schema(
             json_schema=from_list,
@@ -302,6 +284,34 @@ class TieList(Sequence[Tie]):
                 cls._made, return_schema=as_list
             ),
         )
+
+
+def _ties(columns: TieColumns) -> MadeWhenRead[Tie]:
+    """The report's ties: every row of ``columns``, by descending strength, then by team id and
+    contact id, made when first read.
+
+    ``columns`` is in id order already, so a stable sort on the strength alone gives that order;
+    the strengths are rounded so that float noise (interactions vs aggregates) cannot reorder
+    equal ties.
+    """
+
+    def make() -> list[Tie]:
+        order = np.argsort(-np.round(columns.strength, 9), kind="stable")
+        teams, contacts, last_at = columns.team_names, columns.contact_names, columns.last_at
+        return [
+            Tie(teams[t], contacts[c], strength, live, interactions, last_at[k])
+            for k, t, c, strength, live, interactions in zip(
+                order.tolist(),
+                columns.team_codes[order].tolist(),
+                columns.contact_codes[order].tolist(),
+                columns.strength[order].tolist(),
+                columns.live[order].tolist(),
+                columns.interactions[order].tolist(),
+                strict=True,
+            )
+        ]
+
+    return MadeWhenRead.later(make, len(columns))
 
 
 class Report(BaseModel):
@@ -333,8 +343,8 @@ class Report(BaseModel):
     value_at_risk: Rounded | None = Field(
         default=None, description="annual value x score / 100 (null without a value)."
     )
-    people: list[Person] = Field(default_factory=list)
-    ties: TieList = Field(default_factory=TieList)
+    people: MadeWhenRead[Person] = Field(default_factory=MadeWhenRead)
+    ties: MadeWhenRead[Tie] = Field(default_factory=MadeWhenRead)
 
 
 _PERSON_FIELDS = set(Person.model_fields)
@@ -342,31 +352,35 @@ _KEY_PERSON_FIELDS = set(KeyPerson.model_fields)
 _LOSS_FIELDS = set(Loss.model_fields)
 
 
-def _people(G: nx.Graph, ours: set[str]) -> list[Person]:
-    """The report's people: our team first, then the contacts, each by id."""
-    people: list[Person] = []
-    for node in sorted(ours) + sorted(n for n in G if n not in ours):
-        data = G.nodes[node]
-        people.append(
-            _trusted(
-                Person,
-                {
-                    "id": node,
-                    "side": "ours" if node in ours else "theirs",
-                    "name": data["name"],
-                    "title": data.get("title"),
-                    "seniority": data.get("seniority"),
-                    "function": data.get("function"),
-                    "role": data.get("role"),
-                    "status": data.get("status"),
-                    "stance": data.get("stance"),
-                    "senior": bool(data.get("senior", False)),
-                    "weight": float(data.get("weight", 0.0)),
-                },
-                _PERSON_FIELDS,
-            )
-        )
-    return people
+def _people(G: nx.Graph, ours: set[str]) -> MadeWhenRead[Person]:
+    """The report's people: our team first, then the contacts, each by id, made when read."""
+    nodes = dict(G.nodes(data=True))  # the graph's own attribute dicts: nothing is copied
+
+    def make() -> list[Person]:
+        return [_person(node, nodes[node], node in ours) for node in order]
+
+    order = sorted(ours) + sorted(n for n in nodes if n not in ours)
+    return MadeWhenRead.later(make, len(order))
+
+
+def _person(node: str, data: dict[str, Any], ours: bool) -> Person:
+    return _trusted(
+        Person,
+        {
+            "id": node,
+            "side": "ours" if ours else "theirs",
+            "name": data["name"],
+            "title": data.get("title"),
+            "seniority": data.get("seniority"),
+            "function": data.get("function"),
+            "role": data.get("role"),
+            "status": data.get("status"),
+            "stance": data.get("stance"),
+            "senior": bool(data.get("senior", False)),
+            "weight": float(data.get("weight", 0.0)),
+        },
+        _PERSON_FIELDS,
+    )
 
 
 def build_report(
@@ -471,8 +485,8 @@ def _report(
     )
 
     node_data = dict(G.nodes(data=True))
-    people = _people(G, ours) if people_and_ties else []
-    ties = TieList.from_columns(tied) if people_and_ties else TieList()
+    people = _people(G, ours) if people_and_ties else MadeWhenRead[Person]()
+    ties = _ties(tied) if people_and_ties else MadeWhenRead[Tie]()
     annual_value = snapshot.account.annual_value
     return Report(
         account_id=snapshot.account.id,

@@ -145,19 +145,8 @@ class TieTable(Sequence[TieAggregate]):
     ) -> None:
         if len(contact_ids) != len(team_ids):
             raise ValueError("a tie table needs one contact id per team id")
-        team_names, team_codes = _codes(team_ids)
-        contact_names, contact_codes = _codes(contact_ids)
-        self._set(
-            team_names,
-            team_codes,
-            contact_names,
-            contact_codes,
-            counts,
-            first_ms,
-            last_ms,
-            masses,
-            half_life_days,
-        )
+        people = (*_codes(team_ids), *_codes(contact_ids))
+        self._set(*people, counts, first_ms, last_ms, masses, half_life_days)
         self._team_ids: list[str] | None = list(team_ids)
         self._contact_ids: list[str] | None = list(contact_ids)
 
