@@ -225,3 +225,37 @@ def test_a_tie_set_created_before_a_conflict_is_not_merged_twice(store: GraphSto
     assert snap.ties is not None
     _same(_pairs(snap), _expected(store))
     assert _pairs(snap)[("t-erin", "c-new")][0] == 2
+
+
+@pytest.mark.unit
+def test_folded_deltas_are_the_sequential_sums_bit_for_bit() -> None:
+    """The session's pair sums (numpy, a batch at a time) equal _fold's, number for number."""
+    import random
+
+    rng = random.Random(3)
+    half_life = 90.0
+    kinds = ("meeting", "call", "email", "event", "message")
+    rows = []
+    for n in range(3000):
+        kind = rng.choice(kinds)
+        direction = rng.choice((None, "inbound", "outbound"))
+        rows.append(
+            (f"i{n}", "a", kind, 1_700_000_000_000 + rng.randrange(-10**11, 10**11),
+             rng.sample(["t1", "t2", "t3"], rng.randrange(0, 3)),
+             rng.sample([f"c{k}" for k in range(40)], rng.randrange(0, 4)),
+             None, False, None, None, direction, rng.choice((None, True, False)))
+        )  # fmt: skip
+    session = tiesets.TieSession(lambda *_: [], half_life, 100)
+    for start in range(0, len(rows), 700):
+        session.add_rows(rows[start : start + 700])
+        session.fold()
+    want: dict[str, tiesets.Entries] = {}
+    for _, _, kind, at_ms, team_ids, contact_ids, *_, direction, answered in rows:
+        for contact_id in contact_ids:
+            tiesets._fold(
+                want.setdefault(contact_id, {}), team_ids,
+                tiesets._slot(kind, direction, answered), at_ms, session._mass(at_ms),
+            )  # fmt: skip
+    got = session._sums.entries()
+    assert {c: e for c, e in want.items() if e} == got
+    assert session.pending == len(got)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
 
+import orjson
 import redis
 from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
@@ -36,6 +37,10 @@ _UNIQUE = (
     "ApiKey",
 )
 
+
+_VALIDATED_WRITES = frozenset({"create_interactions", "create_contacts"})
+"""Statements whose rows are made of validated entities (no NaN, no infinity): an import
+sends a million interactions through them."""
 
 _NUMBERS = frozenset((int, float))
 _STRINGS = frozenset((str,))
@@ -105,7 +110,7 @@ def _has_map_key(text: str) -> bool:
     return text.count('":') != text.count('\\":') or '\\\\":' in text
 
 
-def fast_literal(value: Any) -> str:
+def fast_literal(value: Any, *, finite: bool = False) -> str:
     """:func:`cypher_literal` of plain data, made by the C JSON encoder when JSON's text is
     Cypher's: an import sends every interaction through here, as a list of lists.
 
@@ -114,21 +119,33 @@ def fast_literal(value: Any) -> str:
     text every quote inside a string is escaped, so an unescaped ``"`` followed by ``:`` ends a
     map key (a ``\\":`` is inside a string: a contact's card holds many): for a map, any other
     escape or a value JSON cannot hold, the value goes to :func:`cypher_literal` instead.
+
+    ``finite`` says the value holds no NaN or infinity (it was built from validated entities):
+    the text is then made by orjson, which would write those as null.
     """
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
+        if finite:
+            # orjson writes this text (but a NaN or an infinity as null) in a seventh of the time.
+            text = orjson.dumps(value).decode()
+        else:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
         return cypher_literal(value)
     if _has_map_key(text) or ("\\" in text and _UNREAD_ESCAPE.search(text)):
         return cypher_literal(value)
     return text
 
 
-def cypher_params(params: Mapping[str, Any] | None) -> str:
-    """The ``CYPHER name=value ...`` header that passes ``params`` to a FalkorDB query."""
+def cypher_params(params: Mapping[str, Any] | None, *, finite: bool = False) -> str:
+    """The ``CYPHER name=value ...`` header that passes ``params`` to a FalkorDB query
+    (``finite``: see :func:`fast_literal`)."""
     if not params:
         return ""
-    header = "CYPHER " + " ".join(f"{k}={fast_literal(v)}" for k, v in params.items()) + " "
+    header = (
+        "CYPHER "
+        + " ".join(f"{k}={fast_literal(v, finite=finite)}" for k, v in params.items())
+        + " "
+    )
     if "\x00" in header:
         # FalkorDB reads the query as a C string: a NUL would cut it short. Entities refuse NUL
         # when validated (NO_NUL); this is for ids that come from elsewhere (a URL, say).
@@ -235,7 +252,7 @@ class FalkorStore(CypherStore):
         return self._server
 
     def _run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        query = cypher_params(params) + catalog.statement(name)
+        query = cypher_params(params, finite=name in _VALIDATED_WRITES) + catalog.statement(name)
         try:
             try:
                 raw = self._query(query)
