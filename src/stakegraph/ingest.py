@@ -385,7 +385,9 @@ class _Pipeline:
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
         known = self.known[section]
-        named = set(ids)
+        named = ids if isinstance(ids, set) else set(ids)
+        if named <= known:  # the usual case, in one pass
+            return named
         wanted = sorted(named - known)
         if wanted:
             self._settle()
@@ -477,25 +479,41 @@ class _Pipeline:
             self._progress("contacts", len(contacts))
 
         self._submit(
-            self.store.upsert_contacts, contacts, written, at=self.at, dry_run=self.dry_run
+            self.store.upsert_contacts,
+            contacts,
+            written,
+            at=self.at,
+            dry_run=self.dry_run,
+            ties=self.ties,
         )
 
     def _refuse_cycles(self, batch: list[tuple[Contact, str]]) -> list[tuple[Contact, str]]:
         """Accept contacts in order, refusing one whose reports_to would close a cycle."""
-        managers: dict[str, str | None] = dict(self.manager_of)
+        # The managers of this import's contacts: earlier batches', then this one's so far.
+        earlier = self.manager_of
+        managers: dict[str, str | None] = {}
         stored_cache: dict[str, str | None] = {}
 
         def manager(contact_id: str) -> str | None:
             if contact_id in managers:
                 return managers[contact_id]
+            if contact_id in earlier:
+                return earlier[contact_id]
             if contact_id not in stored_cache:
                 self._settle()
                 stored = self.store.get_contacts([contact_id]).get(contact_id)
                 stored_cache[contact_id] = stored.reports_to if stored else None
             return stored_cache[contact_id]
 
-        # Prefetch the stored managers of everyone named, in one read.
-        names = {c.reports_to for c, _ in batch if c.reports_to} - set(managers)
+        # Prefetch, in one read, the stored managers of everyone named before this import
+        # accepts them (a manager listed before its reports, as usual, is not read).
+        names: set[str] = set()
+        ahead: set[str] = set()
+        for contact, _ in batch:
+            named = contact.reports_to
+            if named and named not in earlier and named not in ahead:
+                names.add(named)
+            ahead.add(contact.id)
         if names:
             self._settle()
             for cid, stored in self.store.get_contacts(sorted(names)).items():

@@ -65,3 +65,36 @@ def test_contacts_another_writer_created_meanwhile_are_updated(store: GraphStore
     assert got["c-new"] == newcomers[0] and got["c-newer"] == newcomers[1]
     snap = store.account_snapshot("northwind", sample.T0)
     assert {c.id: c.reports_to for c in snap.contacts}["c-newer"] == "c-new"
+
+
+def test_a_first_import_creates_without_reading_and_a_second_reads(store: GraphStore) -> None:
+    from stakegraph.ingest import ingest
+
+    def records(contacts: list[Contact]) -> list[tuple[str, dict[str, Any], str]]:
+        out = [("accounts", a.model_dump(mode="json"), "a") for a in sample.accounts()]
+        return out + [("contacts", c.model_dump(mode="json"), "c") for c in contacts]
+
+    run = store._run  # type: ignore[attr-defined]
+    ran: list[str] = []
+
+    def counting_run(name: str, params: Any = None) -> list[dict[str, Any]]:
+        ran.append(name)
+        return list(run(name, params))
+
+    store._run = counting_run  # type: ignore[attr-defined]
+    try:
+        first = ingest(store, records(sample.contacts()), source="t")
+        assert first.counts["contacts"].created == 4 and first.ok
+        assert "get_contacts" not in ran and ran.count("create_contacts") == 1
+        ran.clear()
+        promoted = sample.contacts()[1].model_copy(update={"title": "CIO"})
+        newcomer = Contact(id="c-new", account_id="northwind", name="New", reports_to="c-carl")
+        second = ingest(store, records([promoted, newcomer]), source="t")
+    finally:
+        store._run = run  # type: ignore[attr-defined]
+    counts = second.counts["contacts"]
+    assert (counts.created, counts.updated, counts.unchanged) == (1, 1, 0)
+    assert [c.contact_id for c in second.role_changes] == ["c-sandra"]
+    assert "get_contacts" in ran  # the refused create was read and compared
+    assert store.get_contact("c-new") == newcomer
+    assert store.get_contact("c-sandra") == promoted

@@ -149,7 +149,8 @@ def test_an_import_repairs_what_a_dead_writer_left(store: GraphStore, settings: 
     _same(_pairs(snap), _expected(store))
 
 
-def test_racing_writers_both_land(store: GraphStore) -> None:
+@pytest.mark.parametrize("chunk", [100, 1], ids=["one chunk", "chunks written ahead"])
+def test_racing_writers_both_land(store: GraphStore, chunk: int) -> None:
     """A writer whose tie sets changed between its read and its write reads and merges again."""
     sample.load(store)
     run = store._run  # type: ignore[attr-defined]
@@ -162,7 +163,7 @@ def test_racing_writers_both_land(store: GraphStore) -> None:
             other.flush()  # lands between this writer's read and its write
         return list(run(name, params))
 
-    mine = tiesets.TieSession(racing_run, store.settings.analysis.half_life_days, 100)  # type: ignore[attr-defined]
+    mine = tiesets.TieSession(racing_run, store.settings.analysis.half_life_days, chunk)  # type: ignore[attr-defined]
     store.upsert_interactions(_calls(2, "m"), ties=mine)
     store.upsert_interactions(_calls(3, "o"), ties=other)
     mine.flush()
@@ -173,7 +174,8 @@ def test_racing_writers_both_land(store: GraphStore) -> None:
     assert _pairs(snap)[("t-erin", "c-ian")][0] == 2 + 3
 
 
-def test_racing_writers_both_land_on_a_new_tie_set(store: GraphStore) -> None:
+@pytest.mark.parametrize("chunk", [100, 1], ids=["one chunk", "chunks written ahead"])
+def test_racing_writers_both_land_on_a_new_tie_set(store: GraphStore, chunk: int) -> None:
     """A writer whose new tie set was created by another writer between its read and its create
     reads again and merges into the other's: nothing counted twice, nothing lost."""
     sample.load(store)
@@ -189,7 +191,7 @@ def test_racing_writers_both_land_on_a_new_tie_set(store: GraphStore) -> None:
             other.flush()  # creates c-new's tie set between this writer's read and its create
         return list(run(name, params))
 
-    mine = tiesets.TieSession(racing_run, half_life, 100)
+    mine = tiesets.TieSession(racing_run, half_life, chunk)
     store.upsert_interactions(_calls(2, "m", contact="c-new"), ties=mine)
     store.upsert_interactions(_calls(3, "o", contact="c-new"), ties=other)
     mine.flush()
@@ -200,7 +202,10 @@ def test_racing_writers_both_land_on_a_new_tie_set(store: GraphStore) -> None:
     assert _pairs(snap)[("t-erin", "c-new")][0] == 2 + 3
 
 
-def test_a_tie_set_created_before_a_conflict_is_not_merged_twice(store: GraphStore) -> None:
+@pytest.mark.parametrize("chunk", [100, 1], ids=["one chunk", "chunks written ahead"])
+def test_a_tie_set_created_before_a_conflict_is_not_merged_twice(
+    store: GraphStore, chunk: int
+) -> None:
     """New tie sets are created, then a write of existing ones meets another writer's: only the
     existing ones are read and merged again."""
     sample.load(store)
@@ -216,7 +221,7 @@ def test_a_tie_set_created_before_a_conflict_is_not_merged_twice(store: GraphSto
             other.flush()  # changes c-sandra's tie set after this writer created c-new's
         return list(run(name, params))
 
-    mine = tiesets.TieSession(racing_run, half_life, 100)
+    mine = tiesets.TieSession(racing_run, half_life, chunk)
     store.upsert_interactions(_calls(2, "m", contact="c-new"), ties=mine)
     store.upsert_interactions(_calls(3, "o"), ties=other)
     mine.flush()

@@ -94,13 +94,21 @@ class GraphStore(ABC):
 
     @abstractmethod
     def upsert_contacts(
-        self, contacts: Sequence[Contact], *, at: datetime | None = None, dry_run: bool = False
+        self,
+        contacts: Sequence[Contact],
+        *,
+        at: datetime | None = None,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
     ) -> UpsertResult:
         """Create or update contacts; accounts and managers must exist (or be in the batch).
 
         A change of title, seniority, reports_to, status or account is recorded as a
         :class:`~stakegraph.model.RoleChange` at ``at`` (default: now) and returned in
-        ``role_changes``.
+        ``role_changes``. With ``ties`` (an import's session, from :meth:`deferred_ties`)
+        that still takes the import for a first one (``assume_new``), a batch is created
+        without reading which contacts exist first; a batch that meets a stored contact is
+        read and compared instead, and so are the batches after it.
         """
 
     @abstractmethod

@@ -179,11 +179,27 @@ class CypherStore(GraphStore):
         )
 
     def upsert_contacts(
-        self, contacts: Sequence[Contact], *, at: datetime | None = None, dry_run: bool = False
+        self,
+        contacts: Sequence[Contact],
+        *,
+        at: datetime | None = None,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
     ) -> UpsertResult:
         when = (at or datetime.now(UTC)).astimezone(UTC)
         result = UpsertResult()
         for batch in _chunks(_last_wins(contacts), self.batch_size):
+            if ties is not None and ties.assume_new and not dry_run:
+                # A first import: create the batch without reading which ids exist first. If
+                # one does, the unique constraint refuses the whole batch (nothing is written)
+                # and the writer reads before it writes from then on.
+                try:
+                    rows = [list(records.contact_props(c).values()) for c in batch]
+                    self._run("create_contacts", {"rows": rows})
+                    result.created += [c.id for c in batch]
+                    continue
+                except DuplicateIdError:
+                    ties.assume_new = False
             for attempt in range(_CREATE_ATTEMPTS):
                 try:
                     result.merge(self._upsert_contact_batch(batch, when, dry_run))

@@ -36,6 +36,7 @@ import uuid
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain
 from typing import Any
 
@@ -326,8 +327,8 @@ class TieSession:
         self._recompute: set[str] = set()
         self._marked = False
         self.assume_new = True
-        """Whether the writer may create interactions without reading which exist first (it
-        stops once one did)."""
+        """Whether the writer may create contacts and interactions without reading which exist
+        first (it stops once one did)."""
 
     def mark(self) -> None:
         """Enter this writer in the list of writers with tie sets to write, once, before its
@@ -376,63 +377,104 @@ class TieSession:
         self._deltas = self._sums.entries()
         self._sums = _PairSums()
         contacts = sorted(self._deltas.keys() | self._recompute)
-        for start in range(0, len(contacts), self.batch_size):
-            self._write(contacts[start : start + self.batch_size])
+        chunks = [
+            contacts[start : start + self.batch_size]
+            for start in range(0, len(contacts), self.batch_size)
+        ]
+        if len(chunks) > 1:
+            self._write_ahead(chunks)
+        else:
+            for chunk in chunks:
+                self._write(chunk)
         if self._marked:
             _unmark(self._run, self.session)
             self._marked = False
         self._deltas.clear()
         self._recompute.clear()
 
-    def _write(self, contact_ids: list[str]) -> None:
+    def _write_ahead(self, chunks: list[list[str]]) -> None:
+        """:meth:`_write` of each chunk, with the database's reads and writes done by a helper
+        thread: chunk k is merged and encoded here while chunk k - 1 is written and chunk k + 1
+        read (different contacts: independent). A chunk that meets another writer's tie sets
+        is read and merged again at the end, as :meth:`_write` does."""
+        writes: list[tuple[list[str], Future[list[str]]]] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tie-writer") as helper:
+            reading = helper.submit(self._run, "get_tie_sets", {"ids": chunks[0]})
+            for k, chunk in enumerate(chunks):
+                found = reading.result()
+                if k + 1 < len(chunks):
+                    reading = helper.submit(self._run, "get_tie_sets", {"ids": chunks[k + 1]})
+                if found:
+                    writes.append((chunk, helper.submit(self._put, chunk, *self._rows(found))))
+            left = [(chunk, written.result()) for chunk, written in writes]
+        for chunk, unwritten in left:
+            if unwritten:
+                self._write(unwritten, attempts=_WRITE_ATTEMPTS - 1, asked=chunk)
+
+    def _write(
+        self, contact_ids: list[str], *, attempts: int = _WRITE_ATTEMPTS, asked: Sequence[str] = ()
+    ) -> None:
         pending = contact_ids
-        for _ in range(_WRITE_ATTEMPTS):
+        for _ in range(attempts):
             found = self._run("get_tie_sets", {"ids": pending})
             if not found:
                 return
-            rebuild = [
-                str(r["contact_id"])
-                for r in found
-                if r["contact_id"] in self._recompute
-                or (
-                    r["version"] is not None
-                    and abs(float(r["half_life_days"] or 0) - self.half_life_days) > 1e-9
-                )
-            ]
-            rebuilt = self._from_interactions(rebuild)
-            new_rows: list[list[Any]] = []
-            rows: list[list[Any]] = []
-            for r in found:
-                cid = str(r["contact_id"])
-                if cid in rebuilt:
-                    entries = rebuilt[cid]
-                    if not entries and r["version"] is None:
-                        continue  # nobody met: no tie set to keep
-                elif r["version"] is None:
-                    entries = self._deltas.get(cid, {})
-                else:
-                    entries = decode(r["data"])
-                    _merge(entries, self._deltas.get(cid, {}))
-                data = encode(entries)
-                if r["version"] is None:
-                    new_rows.append([cid, r["account_id"], self.half_life_days, data])
-                else:
-                    version = int(r["version"])
-                    rows.append([cid, r["account_id"], version, self.half_life_days, data])
-            if new_rows:
-                try:
-                    self._run("create_tie_sets", {"rows": new_rows})
-                except DuplicateIdError:
-                    continue  # another writer created one since: nothing written, read again
-                created = {row[0] for row in new_rows}
-                pending = [cid for cid in pending if cid not in created]
-            if rows and self._run("write_tie_sets", {"rows": rows})[0]["conflicts"]:
-                continue  # another writer changed one since: nothing written, read again
-            return
+            pending = self._put(pending, *self._rows(found))
+            if not pending:
+                return
         raise StoreError(
-            f"the tie sets of {len(contact_ids)} contacts kept changing under this writer "
-            f"({_WRITE_ATTEMPTS} attempts); import again to bring them up to date"
+            f"the tie sets of {len(asked or contact_ids)} contacts kept changing under this "
+            f"writer ({_WRITE_ATTEMPTS} attempts); import again to bring them up to date"
         )
+
+    def _rows(self, found: list[dict[str, Any]]) -> tuple[list[list[Any]], list[list[Any]]]:
+        """The rows of ``create_tie_sets`` and ``write_tie_sets`` for the tie sets ``found``
+        (read by ``get_tie_sets``), with this writer's deltas merged in."""
+        rebuild = [
+            str(r["contact_id"])
+            for r in found
+            if r["contact_id"] in self._recompute
+            or (
+                r["version"] is not None
+                and abs(float(r["half_life_days"] or 0) - self.half_life_days) > 1e-9
+            )
+        ]
+        rebuilt = self._from_interactions(rebuild)
+        new_rows: list[list[Any]] = []
+        rows: list[list[Any]] = []
+        for r in found:
+            cid = str(r["contact_id"])
+            if cid in rebuilt:
+                entries = rebuilt[cid]
+                if not entries and r["version"] is None:
+                    continue  # nobody met: no tie set to keep
+            elif r["version"] is None:
+                entries = self._deltas.get(cid, {})
+            else:
+                entries = decode(r["data"])
+                _merge(entries, self._deltas.get(cid, {}))
+            data = encode(entries)
+            if r["version"] is None:
+                new_rows.append([cid, r["account_id"], self.half_life_days, data])
+            else:
+                rows.append([cid, r["account_id"], int(r["version"]), self.half_life_days, data])
+        return new_rows, rows
+
+    def _put(
+        self, contact_ids: list[str], new_rows: list[list[Any]], rows: list[list[Any]]
+    ) -> list[str]:
+        """Create ``new_rows`` and write ``rows``; the contacts left unwritten because another
+        writer created or changed their tie sets since they were read (nothing else)."""
+        if new_rows:
+            try:
+                self._run("create_tie_sets", {"rows": new_rows})
+            except DuplicateIdError:
+                return contact_ids  # another writer created one since: nothing written
+            created = {row[0] for row in new_rows}
+            contact_ids = [cid for cid in contact_ids if cid not in created]
+        if rows and self._run("write_tie_sets", {"rows": rows})[0]["conflicts"]:
+            return contact_ids  # another writer changed one since: nothing written
+        return []
 
     def _from_interactions(self, contact_ids: Sequence[str]) -> dict[str, Entries]:
         """Tie sets rebuilt from every interaction each contact took part in."""
