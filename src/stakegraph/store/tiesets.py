@@ -381,11 +381,10 @@ class TieSession:
             contacts[start : start + self.batch_size]
             for start in range(0, len(contacts), self.batch_size)
         ]
-        if len(chunks) > 1:
-            self._write_ahead(chunks)
+        if self.assume_new and not self._recompute:
+            self._create_ahead(chunks)
         else:
-            for chunk in chunks:
-                self._write(chunk)
+            self._write_chunks(chunks)
         if self._marked:
             _unmark(self._run, self.session)
             self._marked = False
@@ -410,6 +409,45 @@ class TieSession:
         for chunk, unwritten in left:
             if unwritten:
                 self._write(unwritten, attempts=_WRITE_ATTEMPTS - 1, asked=chunk)
+
+    def _create_ahead(self, chunks: list[list[str]]) -> None:
+        """A first import's tie sets: created without reading them first (their contacts are
+        new), by a helper thread while the next chunk is encoded here.
+
+        Once a chunk meets a stored tie set (the contacts were not all new, or another writer
+        got there first), nothing of it is written; it is read and merged as :meth:`_write`
+        does, and so are the chunks after it.
+        """
+        if not chunks:
+            return
+        first = chunks[0]
+        if self._put(first, self._new_rows(first), []):
+            self.assume_new = False
+            self._write_chunks(chunks)
+            return
+        creates: list[tuple[list[str], Future[list[str]]]] = []
+        rest = chunks[1:]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tie-writer") as helper:
+            while rest and not any(done.done() and done.result() for _, done in creates):
+                chunk = rest.pop(0)
+                creates.append((chunk, helper.submit(self._put, chunk, self._new_rows(chunk), [])))
+            left = [(chunk, created.result()) for chunk, created in creates]
+        unwritten = [chunk for chunk, missing in left if missing] + rest
+        if unwritten:
+            self.assume_new = False
+            self._write_chunks(unwritten)
+
+    def _write_chunks(self, chunks: list[list[str]]) -> None:
+        """:meth:`_write` of each chunk (reading ahead when there are several)."""
+        if len(chunks) > 1:
+            self._write_ahead(chunks)
+        else:
+            for chunk in chunks:
+                self._write(chunk)
+
+    def _new_rows(self, contact_ids: list[str]) -> list[list[Any]]:
+        """``create_tie_sets`` rows of this writer's deltas (no stored tie set to merge)."""
+        return [[cid, self.half_life_days, encode(self._deltas[cid])] for cid in contact_ids]
 
     def _write(
         self, contact_ids: list[str], *, attempts: int = _WRITE_ATTEMPTS, asked: Sequence[str] = ()
@@ -455,7 +493,7 @@ class TieSession:
                 _merge(entries, self._deltas.get(cid, {}))
             data = encode(entries)
             if r["version"] is None:
-                new_rows.append([cid, r["account_id"], self.half_life_days, data])
+                new_rows.append([cid, self.half_life_days, data])
             else:
                 rows.append([cid, r["account_id"], int(r["version"]), self.half_life_days, data])
         return new_rows, rows
