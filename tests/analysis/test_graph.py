@@ -88,3 +88,59 @@ def test_one_id_on_both_sides_is_refused() -> None:
     snap = snapshot(contacts=[contact("pat", "CIO")], team=[member("pat")])
     with pytest.raises(ValidationFailed, match="pat"):
         _graph(snap)
+
+
+def _public_api_graph(snap, settings):  # type: ignore[no-untyped-def]
+    """The people and reporting lines as networkx's public API adds them (what
+    relationship_graph fills networkx's dicts with directly)."""
+    import networkx as nx
+
+    from stakegraph.analysis.graph import OURS, REPORTS_TO, THEIRS, is_senior, seniority_weight
+    from stakegraph.model import Status
+
+    G = nx.Graph(account_id=snap.account.id)
+    for m in sorted(snap.team, key=lambda m: m.id):
+        G.add_node(m.id, side=OURS, name=m.name, title=m.title, role=str(m.role))
+    active = sorted((c for c in snap.contacts if c.status != Status.LEFT), key=lambda c: c.id)
+    for c in active:
+        G.add_node(
+            c.id, side=THEIRS, name=c.name, title=c.title, seniority=str(c.seniority),
+            function=str(c.function), stance=str(c.stance), status=str(c.status),
+            senior=is_senior(c, settings), weight=seniority_weight(c, settings),
+        )  # fmt: skip
+    theirs = {c.id for c in active}
+    G.add_edges_from(
+        (c.id, c.reports_to, {"kind": REPORTS_TO, "manager": c.reports_to})
+        for c in active
+        if c.reports_to is not None and c.reports_to in theirs
+    )
+    return G
+
+
+def test_the_graph_holds_what_the_public_networkx_api_would_hold() -> None:
+    # Cycles (two and three people), someone reporting to a contact who left, to nobody known
+    # and to one of ours; a contact listed twice.
+    snap = snapshot(
+        contacts=[
+            contact("ceo", "CEO", reports_to="coo"),
+            contact("coo", "COO", reports_to="ceo"),
+            contact("a", "VP Sales", reports_to="b"),
+            contact("b", "Director IT", reports_to="c"),
+            contact("c", "Engineer", reports_to="a", buying_roles=["economic_buyer"]),
+            contact("orphan", "Manager", reports_to="gone"),
+            contact("gone", "CFO", status="left", reports_to="ceo"),
+            contact("lost", "Developer", reports_to="nobody"),
+            contact("mine", "Developer", reports_to="ae"),
+            contact("dev", "Developer", reports_to="ceo", function="technology"),
+            contact("dev", "Developer", reports_to="coo", function="technology"),
+        ],
+        team=[member("se", "sales_engineer"), member("ae")],
+    )
+    G = relationship_graph(snap, (), S)
+    want = _public_api_graph(snap, S)
+    assert G.graph == want.graph
+    assert list(G.nodes(data=True)) == list(want.nodes(data=True))
+    assert list(G.edges(data=True)) == list(want.edges(data=True))
+    assert {n: list(G.adj[n].items()) for n in G} == {n: list(want.adj[n].items()) for n in want}
+    assert G.has_edge("ceo", "coo") and G.has_edge("c", "a")
+    assert not G.has_edge("mine", "ae") and not G.has_edge("orphan", "gone")

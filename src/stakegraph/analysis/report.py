@@ -24,7 +24,7 @@ from stakegraph.analysis.graph import (
     relationship_graph,
     senior_staff,
 )
-from stakegraph.analysis.key_people import key_people
+from stakegraph.analysis.key_people import PersonLoss, key_people
 from stakegraph.analysis.recency import interaction_times, recency
 from stakegraph.analysis.recommendations import recommendations
 from stakegraph.analysis.risk import risk_score
@@ -327,7 +327,7 @@ class Report(BaseModel):
     threads: Threads
     coverage: Coverage
     single_points_of_failure: list[str]
-    key_people: list[KeyPerson]
+    key_people: MadeWhenRead[KeyPerson]
     days_since_last_interaction: Rounded | None
     going_dark: bool
     going_dark_threshold_days: Rounded = 0.0
@@ -350,6 +350,40 @@ class Report(BaseModel):
 _PERSON_FIELDS = set(Person.model_fields)
 _KEY_PERSON_FIELDS = set(KeyPerson.model_fields)
 _LOSS_FIELDS = set(Loss.model_fields)
+
+
+def _key_people(
+    losses: list[PersonLoss], nodes: dict[str, dict[str, Any]]
+) -> MadeWhenRead[KeyPerson]:
+    """The report's key people, in the order of ``losses``, made when read (the portfolio and
+    the coverage endpoint read none of a big account's hundreds)."""
+
+    def make() -> list[KeyPerson]:
+        return [
+            _trusted(
+                KeyPerson,
+                {
+                    "id": p.id,
+                    "side": "ours" if p.side == OURS else "theirs",
+                    "name": nodes[p.id]["name"],
+                    "loss": _trusted(
+                        Loss,
+                        {
+                            "threads": p.threads,
+                            "senior_coverage": p.senior_coverage,
+                            "strength_share": p.strength_share,
+                        },
+                        _LOSS_FIELDS,
+                    ),
+                    "single_point_of_failure": p.single_point_of_failure,
+                    "reasons": p.reasons,
+                },
+                _KEY_PERSON_FIELDS,
+            )
+            for p in losses
+        ]
+
+    return MadeWhenRead.later(make, len(losses))
 
 
 def _people(G: nx.Graph, ours: set[str]) -> MadeWhenRead[Person]:
@@ -520,29 +554,7 @@ def _report(
             reached=coverage.reached,
         ),
         single_points_of_failure=[p.id for p in losses if p.single_point_of_failure],
-        key_people=[
-            _trusted(
-                KeyPerson,
-                {
-                    "id": p.id,
-                    "side": "ours" if p.side == OURS else "theirs",
-                    "name": node_data[p.id]["name"],
-                    "loss": _trusted(
-                        Loss,
-                        {
-                            "threads": p.threads,
-                            "senior_coverage": p.senior_coverage,
-                            "strength_share": p.strength_share,
-                        },
-                        _LOSS_FIELDS,
-                    ),
-                    "single_point_of_failure": p.single_point_of_failure,
-                    "reasons": p.reasons,
-                },
-                _KEY_PERSON_FIELDS,
-            )
-            for p in losses
-        ],
+        key_people=_key_people(losses, node_data),
         days_since_last_interaction=silence.days_since_last_interaction,
         going_dark=silence.going_dark,
         going_dark_threshold_days=silence.threshold_days,

@@ -115,15 +115,16 @@ class CypherStore(GraphStore):
 
     # -- helpers ---------------------------------------------------------------------------
     def _meanwhile(self, name: str, params: Mapping[str, Any]) -> Future[list[dict[str, Any]]]:
-        """Start the read ``name`` on this store's helper thread and return at once.
+        """Start the read ``name`` on one of this store's two helper threads; return at once.
 
         The database works on it while this thread goes on with its own queries and parsing
-        (the client's connection pool gives each thread its own connection).
+        (the client's connection pool gives each thread its own connection); a snapshot starts
+        two such reads.
         """
         with self._helper_lock:
             # A forked child inherits the executor but not its thread: it makes its own.
             if self._helper is None or self._helper[0] != os.getpid():
-                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stakegraph-read")
+                pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stakegraph-read")
                 self._helper = (os.getpid(), pool)
             return self._helper[1].submit(self._run, name, params)
 
@@ -440,18 +441,22 @@ class CypherStore(GraphStore):
             return self._snapshot(account_id, as_of, full)
 
     def _snapshot(self, account_id: str, as_of: datetime | None, full: bool) -> AccountSnapshot:
-        account = self.get_account(account_id)
-        if account is None:
-            raise NotFoundError(f"no account with id {account_id!r}")
         as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
         as_of_ms = records.to_ms(as_of)
         window = max(1, self.settings.analysis.going_dark_gap_window)
-        # The one read that keeps the database busy (a sort of the account's interactions):
-        # started first, collected last.
+        # The reads that keep the database busiest start first, on the helper threads: the
+        # account's latest interaction times (a sort of its interactions), collected last, and
+        # its tie sets (the biggest reply), decoded once the contacts are.
         latest = self._meanwhile(
             "get_account_recent_times",
             {"account_id": account_id, "as_of": as_of_ms, "limit": window},
         )
+        tie_sets = (
+            None if full else self._meanwhile("get_account_tie_sets", {"account_id": account_id})
+        )
+        account = self.get_account(account_id)
+        if account is None:
+            raise NotFoundError(f"no account with id {account_id!r}")
         rows = self._run("get_account_contact_cards", {"account_id": account_id})
         cards: list[str] = rows[0]["cards"] if rows else []
         if all(cards):
@@ -461,8 +466,8 @@ class CypherStore(GraphStore):
                 records.contact_from_props(r["props"])
                 for r in self._run("get_account_contacts", {"account_id": account_id})
             )
-        if not full:
-            found = self._run("get_account_tie_sets", {"account_id": account_id})[0]
+        if tie_sets is not None:
+            found = tie_sets.result()[0]
             # Read with the tie sets: how many writers may have tie sets still to write.
             settled = int(found["pending"] or 0) == 0
             table = (

@@ -32,7 +32,6 @@ set from the interactions.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import os
@@ -49,6 +48,7 @@ from typing import Any
 
 import numpy as np
 import orjson
+import pybase64
 
 from stakegraph.errors import DuplicateIdError, StoreError
 from stakegraph.model.snapshot import TIE_KINDS, TIE_REFERENCE, TieTable
@@ -109,11 +109,15 @@ def encode(entries: Mapping[str, Sequence[float]]) -> str:
     numbers.extend([v for r in rows for v in r[3:] if v])
     if sys.byteorder != "little":
         numbers.byteswap()
-    return FORMAT + json.dumps(team) + "\n" + base64.b64encode(numbers.tobytes()).decode("ascii")
+    try:
+        head = orjson.dumps(team).decode()  # a third of json's time; the JSON reads the same
+    except orjson.JSONEncodeError:  # what orjson refuses (a lone surrogate, say)
+        head = json.dumps(team)
+    return FORMAT + head + "\n" + pybase64.b64encode(numbers.tobytes()).decode("ascii")
 
 
 def _numbers(text: str) -> bytes:
-    return base64.b64decode(text) if text else b""
+    return pybase64.b64decode(text, validate=True) if text else b""
 
 
 def decode(data: str | None) -> Entries:
@@ -157,7 +161,8 @@ def decode(data: str | None) -> Entries:
     return out
 
 
-_A2B = binascii.a2b_base64
+_SET_BITS = np.array([bin(k).count("1") for k in range(64)], dtype=np.intp)
+"""How many kinds each value of a count-and-kinds word's low six bits names."""
 
 
 def table(
@@ -207,7 +212,7 @@ def table(
     team_codes = np.fromiter(map(place.__getitem__, chain.from_iterable(teams)), np.intp, n)
     contact_codes = np.repeat(np.arange(len(sets), dtype=np.intp), sizes)
     try:
-        chunks = [_A2B(numbers) for _, _, numbers in sets]
+        chunks = [pybase64.b64decode(numbers, validate=True) for _, _, numbers in sets]
     except binascii.Error as exc:
         raise StoreError(f"a tie set's numbers are not base64: {exc}") from exc
     lengths = np.fromiter(map(len, chunks), np.intp, len(chunks))
@@ -221,20 +226,19 @@ def table(
     own = np.repeat(start - (np.cumsum(sizes) - sizes), sizes) + np.arange(n)
     apart = np.repeat(sizes, sizes)
     packed = flat[own].astype(np.int64)
-    kinds = np.unpackbits(
-        (packed & 63).astype(np.uint8).reshape(n, 1),
-        axis=1,
-        count=len(TIE_KINDS),
-        bitorder="little",
-    ).view(np.bool_)
+    kinds = packed & 63
     if not np.array_equal(
-        np.bincount(contact_codes, weights=kinds.sum(axis=1), minlength=len(sets)), spare
+        np.bincount(contact_codes, weights=_SET_BITS[kinds], minlength=len(sets)), spare
     ):
         raise StoreError("a tie set holds other masses than its kinds say")
+    # The masses kept, in the order written: pair by pair, kind by kind (row-major cells).
     at = np.repeat(start + 3 * sizes - (np.cumsum(spare) - spare), spare)
     at += np.arange(len(at))
+    cells = np.unpackbits(
+        kinds.astype(np.uint8).reshape(n, 1), axis=1, count=len(TIE_KINDS), bitorder="little"
+    )
     masses = np.zeros((n, len(TIE_KINDS)))
-    masses[kinds] = flat[at]
+    masses.reshape(-1)[np.flatnonzero(cells)] = flat[at]
     return TieTable.from_codes(
         team_names,
         team_codes,
