@@ -1,5 +1,6 @@
-// The contacts of one account as their cards: each one's stored properties as one JSON string,
-// which the client decodes as one value instead of a dozen (see records.contact_props).
+// The contacts of one account as their cards, in one row: each one's stored properties as one
+// JSON string (see records.contact_props), which the client decodes as one value instead of a
+// dozen; one list of strings reads at half the cost of a row per contact. In no order; a
+// contact written before contacts had cards gives an empty string (collect leaves nulls out).
 MATCH (c:Contact {account_id: $account_id})
-RETURN c.card AS card
-ORDER BY c.id
+RETURN collect(coalesce(c.card, '')) AS cards

@@ -58,7 +58,7 @@ def test_encode_decode_round_trip_with_awkward_ids() -> None:
     }
     data = tiesets.encode(entries)
     assert tiesets.decode(data) == entries
-    table = tiesets.table([{"contact_id": "c 1", "half_life_days": 90.0, "data": data}])
+    table = tiesets.table(["c 1"], [data], [90.0])
     assert table is not None
     assert sorted(table.team_ids) == sorted(entries) and table.contact_ids == ["c 1", "c 1"]
     row = table.team_ids.index("two\nlines\tand spaces")
@@ -264,3 +264,149 @@ def test_folded_deltas_are_the_sequential_sums_bit_for_bit() -> None:
     got = session._sums.entries()
     assert {c: e for c, e in want.items() if e} == got
     assert session.pending == len(got)
+
+
+def _first_format(entries: tiesets.Entries) -> str:
+    """The data string of the first tie-set format: the JSON list of the team ids, then nine
+    little-endian float64 numbers per team member (count, first, last, one mass per kind)."""
+    import base64
+    import json
+    import struct
+
+    team = sorted(entries)
+    numbers = [v for t in team for v in entries[t]]
+    packed = struct.pack(f"<{len(numbers)}d", *numbers)
+    return json.dumps(team) + "\n" + base64.b64encode(packed).decode("ascii")
+
+
+def _random_entries(rng: Any, team: int) -> tiesets.Entries:
+    entries: tiesets.Entries = {}
+    for t in rng.sample([f"t{k}" for k in range(25)], team):
+        first = float(rng.randrange(10**12, 2 * 10**12))
+        masses = [0.0] * 6
+        for k in rng.sample(range(6), rng.randrange(0, 7)):
+            masses[k] = rng.choice([rng.random() * 10.0 ** rng.randrange(-300, 300), 2.0**-1074])
+        entries[t] = [float(rng.randrange(1, 5000)), first, first + rng.randrange(10**9), *masses]
+    return entries
+
+
+@pytest.mark.unit
+def test_the_current_format_keeps_only_masses_that_are_not_zero_and_reads_back_exactly() -> None:
+    import base64
+    import random
+
+    rng = random.Random(5)
+    accounts = {f"c{k}": _random_entries(rng, rng.randrange(0, 12)) for k in range(60)}
+    data = {c: tiesets.encode(e) for c, e in accounts.items()}
+    for contact, entries in accounts.items():
+        assert data[contact].startswith(tiesets.FORMAT)
+        assert tiesets.decode(data[contact]) == entries
+        # A writer still reads the first format, number for number.
+        assert tiesets.decode(_first_format(entries)) == entries
+    # Nine numbers per pair in the first format; three and the masses that are not zero now.
+    one = {"t": [2.0, 5.0, 6.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0]}
+    words = len(base64.b64decode(tiesets.encode(one).partition("\n")[2])) // 8
+    assert words == 4 and len(base64.b64decode(_first_format(one).partition("\n")[2])) // 8 == 9
+    # The report's table, in a shuffled order: every number where the entries put it.
+    order = list(accounts)
+    rng.shuffle(order)
+    table = tiesets.table(order, [data[c] for c in order], [90.0])
+    assert table is not None
+    want = sorted((c, t, *row) for c, entries in accounts.items() for t, row in entries.items())
+    got = sorted(
+        (c, t, float(n), float(f), float(la), *m)
+        for c, t, n, f, la, m in zip(
+            table.contact_ids,
+            table.team_ids,
+            table.counts.tolist(),
+            table.first_ms.tolist(),
+            table.last_ms.tolist(),
+            table.masses.tolist(),
+            strict=True,
+        )
+    )
+    assert got == want
+    assert table.contact_names == sorted(c for c, e in accounts.items() if e)
+
+
+@pytest.mark.unit
+def test_a_table_with_a_first_format_tie_set_or_mixed_half_lives_is_left_to_the_full_read() -> None:
+    entries = {"t1": [1.0, 5.0, 5.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0]}
+    new, old = tiesets.encode(entries), _first_format(entries)
+    assert tiesets.table(["a", "b"], [new, new], [90.0]) is not None
+    assert tiesets.table(["a", "b"], [new, old], [90.0]) is None
+    assert tiesets.table(["a", "b"], [new, new], [90.0, 30.0]) is None
+    # Empty tie sets of either format, and none at all, hold no ties.
+    empty = tiesets.table(["a", "b", "c"], [tiesets.encode({}), "[]\n", ""], [90.0])
+    assert empty is not None and len(empty) == 0
+    assert tiesets.table([], [], []) is not None
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda b: b + bytes(8),  # a mass more than the kinds say
+        lambda b: b[:-8],  # a mass short
+        lambda b: b[:-3],  # not whole numbers
+        lambda b: b[:16],  # not even the team's counts and times
+    ],
+    ids=["extra mass", "missing mass", "cut", "no times"],
+)
+def test_a_spoilt_tie_set_is_an_error_not_a_wrong_figure(spoil: Any) -> None:
+    import base64
+
+    from stakegraph.errors import StoreError
+
+    data = tiesets.encode({"t1": [1.0, 5.0, 5.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.25]})
+    head, _, text = data.partition("\n")
+    spoilt = head + "\n" + base64.b64encode(spoil(base64.b64decode(text))).decode()
+    with pytest.raises(StoreError):
+        tiesets.table(["a"], [spoilt], [90.0])
+    with pytest.raises(StoreError):
+        tiesets.table(["a"], [head + "\n@@ not base64 @@"], [90.0])
+
+
+def test_tie_sets_of_the_first_format_are_rewritten_with_the_same_numbers(
+    store: GraphStore,
+) -> None:
+    """A store written by the first format: its reports read the interactions until a repair
+    (an import or the service starting) rewrites the tie sets; then they read the tie sets
+    again and give the same report."""
+    from dataclasses import asdict
+
+    from stakegraph.analysis import build_report
+
+    sample.load(store)
+    store.upsert_interactions(_calls(4, "f"))
+    settings = store.settings.analysis  # type: ignore[attr-defined]
+    before = store.account_snapshot("northwind", AS_OF)
+    assert before.ties is not None
+    run = store._run  # type: ignore[attr-defined]
+    contact_ids = [c.id for c in sample.contacts()]
+    # Rewrite every tie set as the first format wrote it.
+    stored = run("get_tie_sets", {"ids": contact_ids})
+    old_rows = [
+        [r["contact_id"], r["account_id"], r["version"], r["half_life_days"],
+         _first_format(tiesets.decode(r["data"]))]
+        for r in stored
+        if r["version"] is not None
+    ]  # fmt: skip
+    assert len(old_rows) >= 3
+    assert run("write_tie_sets", {"rows": old_rows})[0]["conflicts"] == []
+    during = store.account_snapshot("northwind", AS_OF)
+    assert during.ties is None  # the first format: the interactions are read instead
+    assert build_report(during, settings) == build_report(
+        store.account_snapshot("northwind", AS_OF, full=True), settings
+    )
+    assert store.repair_ties() == len(old_rows)
+    assert store.repair_ties() == 0
+    after = store.account_snapshot("northwind", AS_OF)
+    assert after.ties is not None
+    assert [asdict(t) for t in after.ties] == [asdict(t) for t in before.ties]
+    assert build_report(after, settings) == build_report(before, settings)
+    assert all(
+        r["data"].startswith(tiesets.FORMAT)
+        for r in run("get_tie_sets", {"ids": contact_ids})
+        if r["data"]
+    )

@@ -170,7 +170,8 @@ class GraphStore(ABC):
 
     @abstractmethod
     def repair_ties(self) -> int:
-        """Rebuild the tie aggregates a writer that died left behind; return how many contacts."""
+        """Rebuild the tie aggregates a writer that died left behind, and rewrite those of an
+        older format in the current one; return how many contacts."""
 
     @abstractmethod
     def delete_account(self, account_id: str) -> bool:

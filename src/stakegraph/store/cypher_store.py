@@ -90,6 +90,10 @@ def _same(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return True
 
 
+def _by_id(contact: Contact) -> str:
+    return contact.id
+
+
 def _times(rows: list[dict[str, Any]]) -> tuple[datetime, ...]:
     return tuple(records.from_ms(int(r["at"])) for r in rows)
 
@@ -311,7 +315,8 @@ class CypherStore(GraphStore):
             session.flush()
 
     def repair_ties(self) -> int:
-        return tiesets.repair(self._run, self.half_life_days, self.batch_size)
+        repaired = tiesets.repair(self._run, self.half_life_days, self.batch_size)
+        return repaired + tiesets.upgrade(self._run, self.batch_size)
 
     def _tie_session(self) -> TieSession:
         return TieSession(self._run, self.half_life_days, self.batch_size)
@@ -505,18 +510,24 @@ class CypherStore(GraphStore):
             "get_account_recent_times",
             {"account_id": account_id, "as_of": as_of_ms, "limit": window},
         )
-        cards = [
-            r["card"] for r in self._run("get_account_contact_cards", {"account_id": account_id})
-        ]
+        rows = self._run("get_account_contact_cards", {"account_id": account_id})
+        cards: list[str] = rows[0]["cards"] if rows else []
         if all(cards):
-            contacts = tuple(records.contacts_from_cards(cards))
+            contacts = tuple(sorted(records.contacts_from_cards(cards), key=_by_id))
         else:  # written before contacts had cards
             contacts = tuple(
                 records.contact_from_props(r["props"])
                 for r in self._run("get_account_contacts", {"account_id": account_id})
             )
-        if not full and self._ties_settled():
-            table = tiesets.table(self._run("get_account_tie_sets", {"account_id": account_id}))
+        if not full:
+            found = self._run("get_account_tie_sets", {"account_id": account_id})[0]
+            # Read with the tie sets: how many writers may have tie sets still to write.
+            settled = int(found["pending"] or 0) == 0
+            table = (
+                tiesets.table(found["contact_ids"], found["data"], found["half_lives"])
+                if settled
+                else None
+            )
             if (
                 table is not None
                 and abs(table.half_life_days - self.half_life_days) < 1e-9
@@ -556,11 +567,6 @@ class CypherStore(GraphStore):
             ties=None,
             recent_times=recent,
         )
-
-    def _ties_settled(self) -> bool:
-        """False while a writer may have tie sets still to write."""
-        rows = self._run("count_pending_ties", {})
-        return not rows or int(rows[0]["pending"]) == 0
 
     def role_changes(
         self, *, account_id: str | None = None, contact_id: str | None = None

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
+
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
 from stakegraph.model.enums import BuyingRole, Function, Seniority, Stance, Status
 from stakegraph.model.trusted import trusted
@@ -110,7 +112,12 @@ def contacts_from_cards(cards: Sequence[str]) -> list[Contact]:
     exactly the model's fields is validated as usual.
     """
     contacts: list[Contact] = []
-    for data in json.loads("[" + ",".join(cards) + "]"):
+    text = "[" + ",".join(cards) + "]"
+    try:
+        parsed = orjson.loads(text)  # twice as fast as json
+    except orjson.JSONDecodeError:  # what orjson refuses (a lone surrogate, say): as before
+        parsed = json.loads(text)
+    for data in parsed:
         if data.keys() != _CONTACT_FIELDS:
             contacts.append(Contact.model_validate(data))
             continue

@@ -6,12 +6,19 @@ edges are dear), and the client decodes every value of every pair on read. One s
 contact costs one index lookup to read and one to write, and a whole account decodes in one
 numpy call.
 
-The string (``data``) holds two lines: the JSON list of the contact's team ids, then, base64
-encoded, little-endian float64 numbers, ``3 + len(TIE_KINDS)`` for each of them in that order:
-the interaction count, the first and last interaction (epoch ms), and one decay mass per kind of
-:data:`~stakegraph.model.snapshot.TIE_KINDS` (see :func:`~stakegraph.model.snapshot.decay_mass`).
-Binary numbers read back exactly and decode for a whole account in one call; decimal text took
-a report of 500 contacts 20 ms to parse.
+The string (``data``) is :data:`FORMAT` (``"v2"``), the JSON list of the contact's team ids, a
+newline, then, base64 encoded, little-endian float64 numbers: for the n team members in that
+order, n words of ``count * 64 + kinds`` (``kinds``: bit k set when the decay mass of kind k of
+:data:`~stakegraph.model.snapshot.TIE_KINDS` is not zero), n last and n first interaction times
+(epoch ms), then the masses that are not zero, team member by team member, kind by kind (see
+:func:`~stakegraph.model.snapshot.decay_mass`). Most pairs met in one or two kinds: nine
+numbers per pair (the first format, every mass written out) made the report read and decode
+twice as much. Binary numbers read back exactly and decode for a whole account in a few numpy
+calls; decimal text took a report of 500 contacts 20 ms to parse.
+
+A tie set of the first format (no prefix: ``[team ids]`` and nine numbers per team member) is
+still read by writers (:func:`decode`), not by reports (:func:`table` gives ``None``: the
+report reads the interactions), and :func:`upgrade` rewrites it in the current one.
 
 Writes go through a :class:`TieSession`: before its first interaction a writer enters itself in
 the list of pending writers (one ``TieWriters`` node); it writes interactions at once, folds
@@ -41,12 +48,13 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import orjson
 
 from stakegraph.errors import DuplicateIdError, StoreError
 from stakegraph.model.snapshot import TIE_KINDS, TIE_REFERENCE, TieTable
 from stakegraph.store.records import InteractionRow
 
-__all__ = ["TieSession", "decode", "encode", "repair", "table"]
+__all__ = ["FORMAT", "TieSession", "decode", "encode", "repair", "table", "upgrade"]
 
 Run = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
 Entries = dict[str, list[float]]
@@ -65,13 +73,43 @@ _STALE_MS = 24 * 3600 * 1000
 """A writer this old is taken for dead even when its liveness cannot be checked."""
 
 
+FORMAT = "v2"
+"""The prefix of the ``data`` strings written now (see above); a tie set without it is of the
+first format."""
+
+_FIRST_WIDTH = WIDTH
+"""Numbers per team member in the first format: count, first, last, one mass per kind."""
+
+
 def encode(entries: Mapping[str, Sequence[float]]) -> str:
-    """The ``data`` string of a tie set (team ids in sorted order)."""
+    """The ``data`` string of a tie set (team ids in sorted order).
+
+    Counts are kept exact up to 2**47 interactions per pair (a float64 holds ``count * 64``).
+    """
     team = sorted(entries)
-    numbers = array("d", [v for t in team for v in entries[t]])
+    rows = [entries[t] for t in team]
+    # count * 64 + kinds; a mass is kept when it is not zero (NaN included), as below.
+    numbers = array(
+        "d",
+        [
+            r[0] * 64.0
+            + (
+                (r[3] != 0)
+                | (r[4] != 0) << 1
+                | (r[5] != 0) << 2
+                | (r[6] != 0) << 3
+                | (r[7] != 0) << 4
+                | (r[8] != 0) << 5
+            )
+            for r in rows
+        ],
+    )
+    numbers.extend([r[2] for r in rows])
+    numbers.extend([r[1] for r in rows])
+    numbers.extend([v for r in rows for v in r[3:] if v])
     if sys.byteorder != "little":
         numbers.byteswap()
-    return json.dumps(team) + "\n" + base64.b64encode(numbers.tobytes()).decode("ascii")
+    return FORMAT + json.dumps(team) + "\n" + base64.b64encode(numbers.tobytes()).decode("ascii")
 
 
 def _numbers(text: str) -> bytes:
@@ -79,59 +117,134 @@ def _numbers(text: str) -> bytes:
 
 
 def decode(data: str | None) -> Entries:
-    """The entries of a tie set's ``data`` string (empty for ``None``)."""
+    """The entries of a tie set's ``data`` string, of either format (empty for ``None``)."""
     if not data:
         return {}
-    head, _, numbers = data.partition("\n")
+    if not data.startswith(FORMAT):  # the first format: nine numbers per team member
+        head, _, text = data.partition("\n")
+        team = json.loads(head)
+        values = np.frombuffer(_numbers(text), dtype="<f8").tolist()
+        w = _FIRST_WIDTH
+        return {t: values[k * w : (k + 1) * w] for k, t in enumerate(team)}
+    head, _, text = data[len(FORMAT) :].partition("\n")
     team = json.loads(head)
-    values = np.frombuffer(_numbers(numbers), dtype="<f8").tolist()
-    return {t: values[k * WIDTH : (k + 1) * WIDTH] for k, t in enumerate(team)}
+    values = np.frombuffer(_numbers(text), dtype="<f8").tolist()
+    n = len(team)
+    masses = iter(values[3 * n :])
+    out: Entries = {}
+    try:
+        for k, team_id in enumerate(team):
+            packed = int(values[k])
+            row = [
+                float(packed >> 6),
+                values[2 * n + k],
+                values[n + k],
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+            ]
+            for column in range(len(TIE_KINDS)):
+                if packed >> column & 1:
+                    row[3 + column] = next(masses)
+            out[team_id] = row
+    except (IndexError, StopIteration) as exc:
+        raise StoreError("a tie set holds fewer numbers than its team and kinds say") from exc
+    if next(masses, None) is not None:
+        raise StoreError("a tie set holds more numbers than its team and kinds say")
+    return out
 
 
-def table(rows: Iterable[Mapping[str, Any]]) -> TieTable | None:
-    """The tie table of ``get_account_tie_sets`` rows; ``None`` if they mix half-lives.
+_A2B = binascii.a2b_base64
 
-    One JSON parse and one base64 decode for the whole account: each contact's numbers are a
-    multiple of 72 bytes, so their base64 texts have no padding and join into one. People become
-    codes (see :class:`~stakegraph.model.TieTable`) without a Python loop over the pairs.
+
+def table(
+    contact_ids: Sequence[str], data: Sequence[str | None], half_lives: Iterable[float | None]
+) -> TieTable | None:
+    """The tie table of an account's tie sets (as ``get_account_tie_sets`` reads them: the
+    contact ids, their data strings in the same order, the distinct half-lives); ``None`` if
+    they mix half-lives or one is of the first format (the report then reads the
+    interactions).
+
+    One JSON parse for the whole account's team lists and one base64 decode per contact; every
+    number is then found by index arithmetic over the joined words (each contact's count is
+    known from its team list and its byte length), and people become codes (see
+    :class:`~stakegraph.model.TieTable`) without a Python loop over the pairs.
     """
-    sets: list[tuple[str, str, str]] = []
-    half_lives: set[float] = set()
-    for row in rows:
-        head, _, numbers = str(row["data"] or "").partition("\n")
-        if not head or head == "[]":
-            continue
-        sets.append((str(row["contact_id"]), head, numbers))
-        half_lives.add(float(row["half_life_days"]))
-    if len(half_lives) > 1:
+    if len(contact_ids) != len(data):
+        raise StoreError("tie sets read without one data string per contact")
+    distinct = {float(h) for h in half_lives if h is not None}
+    if len(distinct) > 1:
         return None
+    sets: list[tuple[str, str, str]] = []
+    empty = FORMAT + "[]"
+    for contact, text in zip(contact_ids, data, strict=True):
+        if not text:
+            continue
+        head, _, numbers = text.partition("\n")
+        if not head.startswith(FORMAT):
+            if head == "[]":
+                continue  # an empty tie set of the first format holds nothing to read
+            return None
+        if head != empty:
+            sets.append((str(contact), head, numbers))
     sets.sort()  # by contact id: one tie set per contact, so the contacts come out sorted
     contact_names = [contact for contact, _, _ in sets]
     if len(set(contact_names)) != len(contact_names):
         raise StoreError("a contact has more than one tie set")
-    teams: list[list[str]] = json.loads("[" + ",".join(head for _, head, _ in sets) + "]")
+    skip = len(FORMAT)
+    text = "[" + ",".join(head[skip:] for _, head, _ in sets) + "]"
+    try:
+        teams: list[list[str]] = orjson.loads(text)  # twice as fast as json
+    except orjson.JSONDecodeError:  # what orjson refuses (a lone surrogate, say)
+        teams = json.loads(text)
     team_names = sorted(set().union(*teams))
     place = {name: k for k, name in enumerate(team_names)}
-    sizes = list(map(len, teams))
-    n = sum(sizes)
+    sizes = np.fromiter(map(len, teams), np.intp, len(teams))
+    n = int(sizes.sum())
     team_codes = np.fromiter(map(place.__getitem__, chain.from_iterable(teams)), np.intp, n)
     contact_codes = np.repeat(np.arange(len(sets), dtype=np.intp), sizes)
-    flat = np.frombuffer(
-        binascii.a2b_base64("".join(numbers for _, _, numbers in sets)), dtype="<f8"
-    )
-    if flat.size != n * WIDTH:
-        raise StoreError("a tie set does not hold one row of numbers per team member")
-    grid = flat.reshape(n, WIDTH)
+    try:
+        chunks = [_A2B(numbers) for _, _, numbers in sets]
+    except binascii.Error as exc:
+        raise StoreError(f"a tie set's numbers are not base64: {exc}") from exc
+    lengths = np.fromiter(map(len, chunks), np.intp, len(chunks))
+    words = lengths // 8
+    spare = words - 3 * sizes  # each contact's masses that are not zero
+    if np.any(lengths % 8) or np.any(spare < 0):
+        raise StoreError("a tie set holds fewer numbers than its team says")
+    flat = np.frombuffer(b"".join(chunks), dtype="<f8")
+    start = np.cumsum(words) - words  # each contact's first word
+    # The word of each pair's count-and-kinds; its last and first times follow n words apart.
+    own = np.repeat(start - (np.cumsum(sizes) - sizes), sizes) + np.arange(n)
+    apart = np.repeat(sizes, sizes)
+    packed = flat[own].astype(np.int64)
+    kinds = np.unpackbits(
+        (packed & 63).astype(np.uint8).reshape(n, 1),
+        axis=1,
+        count=len(TIE_KINDS),
+        bitorder="little",
+    ).view(np.bool_)
+    if not np.array_equal(
+        np.bincount(contact_codes, weights=kinds.sum(axis=1), minlength=len(sets)), spare
+    ):
+        raise StoreError("a tie set holds other masses than its kinds say")
+    at = np.repeat(start + 3 * sizes - (np.cumsum(spare) - spare), spare)
+    at += np.arange(len(at))
+    masses = np.zeros((n, len(TIE_KINDS)))
+    masses[kinds] = flat[at]
     return TieTable.from_codes(
         team_names,
         team_codes,
         contact_names,
         contact_codes,
-        grid[:, 0],
-        grid[:, 1],
-        grid[:, 2],
-        grid[:, 3:],
-        half_lives.pop() if half_lives else 90.0,
+        packed >> 6,
+        flat[own + 2 * apart],
+        flat[own + apart],
+        masses,
+        distinct.pop() if distinct else 90.0,
     )
 
 
@@ -581,3 +694,35 @@ def repair(run: Run, half_life_days: float, batch_size: int) -> int:
     for session in dead:
         _unmark(run, session)
     return rebuilt
+
+
+def upgrade(run: Run, batch_size: int) -> int:
+    """Rewrite the tie sets of the first format in the current one; return how many.
+
+    The numbers are the same (the first format held every one of them), so nothing is read
+    from the interactions: each batch is decoded, encoded again and written at the version it
+    was read at. A batch another writer changed meanwhile is not written (that writer wrote the
+    current format); the next read finds whatever is still old. Until a tie set is rewritten,
+    reports of its account read the interactions (:func:`table` gives ``None``).
+    """
+    upgraded = 0
+    conflicts = 0
+    while conflicts < _WRITE_ATTEMPTS:
+        found = run("get_old_tie_sets", {"format": FORMAT, "limit": max(1, batch_size)})
+        if not found:
+            break
+        rows = [
+            [
+                str(r["contact_id"]),
+                r["account_id"],
+                int(r["version"] or 0),
+                float(r["half_life_days"]),
+                encode(decode(r["data"])),
+            ]
+            for r in found
+        ]
+        if run("write_tie_sets", {"rows": rows})[0]["conflicts"]:
+            conflicts += 1
+        else:
+            upgraded += len(rows)
+    return upgraded
