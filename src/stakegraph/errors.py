@@ -78,6 +78,11 @@ class DuplicateIdError(StoreError):
     code = "duplicate_id"
 
 
+class MaybeWrittenError(DuplicateIdError):
+    """A create sent again, after the answer to its first sending was lost, met a stored id:
+    perhaps one the first sending wrote."""
+
+
 class ValidationProblem(dict[str, Any]):
     """One problem with one record: where it is, which field, and why.
 

@@ -16,6 +16,7 @@ interactions is written by a background thread while the next one is read and va
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -299,6 +300,13 @@ class _Pipeline:
         # callback) when it is waited for.
         self._writer: ThreadPoolExecutor | None = None
         self._writing: tuple[Future[UpsertResult], Callable[[UpsertResult], None]] | None = None
+        # Interactions are not written by that thread: each batch is begun (sent to the
+        # database) before the batch before it is ended, so the database goes from one batch
+        # straight to the next while this thread folds and checks. Its end, its callback and
+        # its ids (a batch that shares one waits for the one before to end).
+        self._begun: (
+            tuple[Callable[[], UpsertResult], Callable[[UpsertResult], None], set[str]] | None
+        ) = None
 
     def reject(
         self,
@@ -357,12 +365,27 @@ class _Pipeline:
         try:
             if self._writing is not None:
                 self._writing[0].exception()
+            if self._begun is not None:
+                end = self._begun[0]
+                self._begun = None
+                # Its interactions may be written: their ties are folded as they would be.
+                with contextlib.suppress(StakegraphError):
+                    end()
         finally:
             if self._writer is not None:
                 self._writer.shutdown(wait=True)
 
+    def _end_begun(self) -> None:
+        """End the batch of interactions begun last, and count what it did."""
+        if self._begun is None:
+            return
+        end, written, _ = self._begun
+        self._begun = None
+        written(end())
+
     def _settle(self) -> None:
         """Wait for the batch being written in the background, and count what it did."""
+        self._end_begun()
         if self._writing is None:
             return
         future, written = self._writing
@@ -610,15 +633,18 @@ class _Pipeline:
                 self.report.touched_accounts.update(row[1] for row in accepted if row[0] in changed)
             self._progress("interactions", n)
 
-        self._submit(
-            self.store.upsert_interaction_rows,
-            accepted,
-            written,
-            dry_run=self.dry_run,
-            ties=self.ties,
-        )
+        ids = {row[0] for row in accepted}
+        if self._writing is not None or (
+            self._begun is not None and not ids.isdisjoint(self._begun[2])
+        ):
+            self._settle()
+        end = self.store.start_interaction_rows(accepted, dry_run=self.dry_run, ties=self.ties)
+        before, self._begun = self._begun, (end, written, ids)
+        if before is not None:
+            before_end, before_written, _ = before
+            before_written(before_end())
         if self.ties is not None:
-            # The batch written before this one is folded here while the database writes.
+            # The batch ended just now is folded here while the database writes this one.
             self.ties.fold()
 
 

@@ -1,5 +1,6 @@
-"""The ingest pipeline writes interactions in the background: never two store calls at once,
-errors surface, nothing is still being written when ``ingest`` returns or raises."""
+"""The ingest pipeline writes while it reads: contacts by a background thread, interactions
+begun (sent) before the batch before them is ended. Never two store calls at once, errors
+surface, nothing is still being written when ``ingest`` returns or raises."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from . import sample
 pytestmark = pytest.mark.store
 
 
-_INTERACTION_WRITES = frozenset({"upsert_interactions", "upsert_interaction_rows"})
+_INTERACTION_WRITES = frozenset(
+    {"upsert_interactions", "upsert_interaction_rows", "start_interaction_rows"}
+)
 
 
 class Watched:
@@ -41,6 +44,7 @@ class Watched:
         self.threads: set[str] = set()
         self.fail_writes = False
         self.writes_done = 0
+        self.events: list[str] = []  # "begin k" and "end k" of interaction batches
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self._store, name)
@@ -53,6 +57,8 @@ class Watched:
                 self._busy.acquire()
             try:
                 self.threads.add(threading.current_thread().name)
+                if name == "start_interaction_rows":
+                    return self._begin(target, *args, **kwargs)
                 if name in self.writes:
                     time.sleep(self.slow_writes_s)  # a slow database: the reader runs ahead
                     if self.fail_writes:
@@ -65,6 +71,23 @@ class Watched:
                 self._busy.release()
 
         return call
+
+    def _begin(self, target: Any, *args: Any, **kwargs: Any) -> Any:
+        """A begun batch of interactions: its end is slow, or fails, as a write would."""
+        k = sum(event.startswith("begin") for event in self.events)
+        self.events.append(f"begin {k}")
+        end = None if self.fail_writes else target(*args, **kwargs)
+
+        def ended() -> Any:
+            self.events.append(f"end {k}")
+            time.sleep(self.slow_writes_s)  # the database's answer comes late
+            if end is None:
+                raise StoreError("the database refused the batch")
+            result = end()
+            self.writes_done += 1
+            return result
+
+        return ended
 
 
 def _records(n: int) -> Iterator[Record | Reject]:
@@ -83,12 +106,15 @@ def _records(n: int) -> Iterator[Record | Reject]:
         }, f"interactions[{k}]"  # fmt: skip
 
 
-def test_writes_run_in_the_background_one_store_call_at_a_time(store: GraphStore) -> None:
+def test_each_batch_is_begun_before_the_one_before_ends(store: GraphStore) -> None:
     watched = Watched(store, slow_writes_s=0.02)
     report = ingest(watched, _records(95), source="t", batch_size=10)  # type: ignore[arg-type]
     assert report.ok and report.counts["interactions"].created == 95
     assert watched.overlaps == 0
-    assert any(name.startswith("ingest-writer") for name in watched.threads)
+    # Ten batches: batch k + 1 is sent to the database before batch k's answer is read.
+    assert watched.events == ["begin 0"] + [
+        event for k in range(1, 10) for event in (f"begin {k}", f"end {k - 1}")
+    ] + ["end 9"]
     snap = store.account_snapshot("northwind", sample.T0 + timedelta(days=30))
     assert snap.ties is not None
     assert {(t.team_id, t.contact_id): t.count for t in snap.ties} == {
@@ -113,9 +139,12 @@ def test_nothing_is_written_after_ingest_raises(store: GraphStore) -> None:
 
     with pytest.raises(RuntimeError, match="the source broke"):
         ingest(watched, broken(), source="t", batch_size=10)  # type: ignore[arg-type]
-    # Both full batches were written, the second one while the source was still read (each
-    # write takes 0.2 s); the import raised only once that write was over.
+    # Both full batches were written; the second one was still to be ended when the source
+    # broke (its answer takes 0.2 s), and the import raised only once it was.
+    assert watched.events == ["begin 0", "begin 1", "end 0", "end 1"]
     assert watched.writes_done == 2 and store.counts()["interactions"] == 20
+    snap = store.account_snapshot("northwind", sample.T0 + timedelta(days=30))
+    assert snap.ties is not None and sum(t.count for t in snap.ties) == 20
 
 
 def test_contacts_are_written_in_the_background_too(store: GraphStore) -> None:

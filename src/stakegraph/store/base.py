@@ -8,7 +8,7 @@ store package knows which one runs.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,6 +136,27 @@ class GraphStore(ABC):
         """:meth:`upsert_interactions` of interactions given as their stored rows
         (:data:`~stakegraph.store.records.InteractionRow`, validated already): what an import
         writes, without building a model per interaction."""
+
+    def start_interaction_rows(
+        self,
+        rows: Sequence[InteractionRow],
+        *,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
+    ) -> Callable[[], UpsertResult]:
+        """:meth:`upsert_interaction_rows`, begun: returns the function that ends it.
+
+        An adapter may send the write at once and read the database's answer only when that
+        function is called, so that the database writes one batch while the caller prepares
+        the next. Call the functions in the order the writes were begun; any other use of the
+        store in between is safe (it reads the answers still due first). A batch whose create
+        the database refuses (one of its ids is stored already) is read and written again when
+        its function is called, after any batch begun since: so begin a batch before ending
+        the one before only when they share no id, or the older record could win. This
+        default writes at once.
+        """
+        result = self.upsert_interaction_rows(rows, dry_run=dry_run, ties=ties)
+        return lambda: result
 
     @abstractmethod
     def deferred_ties(self, *, repair: bool = True) -> AbstractContextManager[TieSession]:

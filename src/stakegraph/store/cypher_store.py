@@ -10,14 +10,14 @@ import hashlib
 import os
 import threading
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from stakegraph.alerts.model import Alert, Delivery, DeliveryJob, DeliveryStatus, Webhook
-from stakegraph.errors import DuplicateIdError, NotFoundError, StoreError
+from stakegraph.errors import DuplicateIdError, MaybeWrittenError, NotFoundError, StoreError
 from stakegraph.gcpause import fewer_collections
 from stakegraph.keys import ApiKey
 from stakegraph.model import (
@@ -112,6 +112,25 @@ class CypherStore(GraphStore):
     @abstractmethod
     def _run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run the catalog statement ``name`` with ``params``; rows as dicts by column name."""
+
+    def _send(self, name: str, params: Mapping[str, Any]) -> Callable[[], list[dict[str, Any]]]:
+        """Begin the write ``name``; the function returned reads its rows (or raises its error).
+
+        An adapter may send it at once and read the answer when asked (see
+        :meth:`start_interaction_rows`); it may also run it again if the connection broke in
+        between, so only statements that a unique constraint refuses whole when they were
+        already written go through here. This default runs it at once.
+        """
+        try:
+            rows = self._run(name, params)
+        except StoreError as exc:
+            error = exc
+
+            def refused() -> list[dict[str, Any]]:
+                raise error
+
+            return refused
+        return lambda: rows
 
     # -- helpers ---------------------------------------------------------------------------
     def _meanwhile(self, name: str, params: Mapping[str, Any]) -> Future[list[dict[str, Any]]]:
@@ -337,6 +356,45 @@ class CypherStore(GraphStore):
         if ties is None and not dry_run:
             session.flush()
         return result
+
+    def start_interaction_rows(
+        self,
+        rows: Sequence[InteractionRow],
+        *,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
+    ) -> Callable[[], UpsertResult]:
+        # Sent ahead only in a first import (the ids are taken for new: nothing to read first)
+        # and for a batch that is one write; anything else is written at once.
+        sent_ahead = (
+            ties is not None
+            and ties.assume_new
+            and not dry_run
+            and len(rows) <= self.batch_size
+            and len({row[0] for row in rows}) == len(rows)
+        )
+        if not sent_ahead or ties is None:
+            return super().start_interaction_rows(rows, dry_run=dry_run, ties=ties)
+        session = ties
+        session.mark()
+        answer = self._send("create_interactions", {"rows": rows})
+
+        def end() -> UpsertResult:
+            try:
+                answer()
+            except DuplicateIdError as exc:
+                # One of the ids is stored (nothing of the batch was written): read and write
+                # the batch as an upsert, and read before writing from now on.
+                session.assume_new = False
+                if isinstance(exc, MaybeWrittenError):
+                    # The batch may be stored by its first sending, which was not folded: the
+                    # tie sets of its contacts are rebuilt from the interactions instead.
+                    session.recompute({cid for row in rows for cid in row[5]})
+                return self.upsert_interaction_rows(rows, ties=session)
+            session.add_rows(rows)
+            return UpsertResult(created=[row[0] for row in rows])
+
+        return end
 
     def _create_interaction_batch(
         self, batch: Sequence[InteractionRow], session: TieSession

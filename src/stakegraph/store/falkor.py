@@ -6,7 +6,8 @@ import json
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
@@ -16,7 +17,13 @@ from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
 from falkordb.query_result import QueryResult
 
-from stakegraph.errors import DuplicateIdError, StoreError, StoreUnavailableError, ValidationFailed
+from stakegraph.errors import (
+    DuplicateIdError,
+    MaybeWrittenError,
+    StoreError,
+    StoreUnavailableError,
+    ValidationFailed,
+)
 from stakegraph.settings import Settings
 from stakegraph.store import catalog
 from stakegraph.store.cypher_store import CypherStore
@@ -201,6 +208,45 @@ def _records(reply: list[Any], graph: Any) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=False)) for row in result.result_set]
 
 
+def _refused(name: str, exc: redis.ResponseError) -> StoreError:
+    """The store error of a statement the server refused."""
+    if "unique constraint violation" in str(exc):
+        return DuplicateIdError(f"FalkorDB refused {name}: {exc}")
+    return StoreError(f"FalkorDB refused {name}: {exc}")
+
+
+class _Sent:
+    """A statement sent ahead on the store's sending connection, its answer not read yet."""
+
+    __slots__ = ("error", "lost", "name", "params", "read", "reply", "store")
+
+    def __init__(self, store: FalkorStore, name: str, params: Mapping[str, Any]) -> None:
+        self.store = store
+        self.name = name
+        self.params = params
+        self.read = False
+        self.reply: list[Any] | None = None
+        self.error: redis.ResponseError | None = None
+        self.lost = False  # the connection broke before the answer came: run it again
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Its rows, once its answer (and every answer sent before it) is read."""
+        if not self.read:
+            self.store._read_sent(until=self)
+        if self.lost:
+            try:
+                return self.store._run(self.name, self.params)
+            except DuplicateIdError as exc:
+                raise MaybeWrittenError(str(exc)) from exc
+        if self.error is not None:
+            raise _refused(self.name, self.error) from self.error
+        assert self.reply is not None
+        try:
+            return _records(self.reply, self.store._graph)
+        except redis.ResponseError as exc:
+            raise _refused(self.name, exc) from exc
+
+
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -238,6 +284,11 @@ class FalkorStore(CypherStore):
                 username=url.username,
             )
         self._graph = self._db.select_graph(settings.graph_name)
+        # Writes sent ahead (_send) go down one connection of their own, in order; their
+        # answers are read when asked for, or before any other statement runs.
+        self._sending: tuple[int, redis.Connection] | None = None
+        self._sent: deque[_Sent] = deque()
+        self._send_lock = threading.RLock()
 
     def _connect_embedded(self) -> None:
         assert self._server is not None
@@ -251,7 +302,60 @@ class FalkorStore(CypherStore):
         """The embedded server, when this store runs on one."""
         return self._server
 
+    def _send(self, name: str, params: Mapping[str, Any]) -> Callable[[], list[dict[str, Any]]]:
+        """Send the write now and read its answer when the function returned is called.
+
+        The database starts on it as soon as it is done with the writes sent before (one
+        connection answers in order), so it need not wait for this process between two
+        batches of an import; nor for the fsync of the batch before, which the server does
+        while it already writes this one.
+        """
+        query = cypher_params(params, finite=name in _VALIDATED_WRITES) + catalog.statement(name)
+        with self._send_lock:
+            sent = _Sent(self, name, params)
+            try:
+                self._sending_connection().send_command(  # type: ignore[no-untyped-call]
+                    "GRAPH.QUERY", self._graph.name, query, "--compact"
+                )
+            except (redis.ConnectionError, OSError):
+                # Run when its answer is asked for, as _run runs it (reconnecting if the
+                # embedded server was restarted), after the answers sent before it.
+                sent.read = sent.lost = True
+                self._read_sent()
+                return sent.rows
+            self._sent.append(sent)
+        return sent.rows
+
+    def _sending_connection(self) -> redis.Connection:
+        if self._sending is None or self._sending[0] != os.getpid():
+            pool = self._db.connection.connection_pool
+            self._sending = (os.getpid(), pool.get_connection())
+        return self._sending[1]
+
+    def _read_sent(self, until: _Sent | None = None) -> None:
+        """Read the answers of the writes sent ahead, in order (up to ``until``)."""
+        with self._send_lock:
+            while self._sent:
+                sent = self._sent.popleft()
+                sent.read = True
+                try:
+                    sent.reply = self._sending_connection().read_response()
+                except redis.ResponseError as exc:
+                    sent.error = exc
+                except (redis.ConnectionError, OSError):
+                    # The connection is gone: this write and those after it run again when
+                    # their answers are asked for (a create refused whole if it was written).
+                    sent.lost = True
+                    for after in self._sent:
+                        after.read = after.lost = True
+                    self._sent.clear()
+                    self._sending = None
+                if sent is until:
+                    return
+
     def _run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        if self._sent:
+            self._read_sent()  # what was sent before is written before this runs
         query = cypher_params(params, finite=name in _VALIDATED_WRITES) + catalog.statement(name)
         try:
             try:
@@ -263,12 +367,11 @@ class FalkorStore(CypherStore):
                 with self._lock:
                     self._connect_embedded()
                     self._graph = self._db.select_graph(self.settings.graph_name)
+                    self._sending = None  # a connection of the pool left behind
                 raw = self._query(query)
             return _records(raw, self._graph)
         except redis.ResponseError as exc:
-            if "unique constraint violation" in str(exc):
-                raise DuplicateIdError(f"FalkorDB refused {name}: {exc}") from exc
-            raise StoreError(f"FalkorDB refused {name}: {exc}") from exc
+            raise _refused(name, exc) from exc
 
     def _query(self, query: str) -> list[Any]:
         # GRAPH.QUERY as the client sends it, the reply left unparsed (see _records).
@@ -297,6 +400,12 @@ class FalkorStore(CypherStore):
     def close(self) -> None:
         """Close connections; shut the embedded server down if no other process uses it."""
         self._stop_helper()
+        with self._send_lock:
+            if self._sent:
+                self._read_sent()  # nobody asked for these answers: they are only read
+            if self._sending is not None and self._sending[0] == os.getpid():
+                self._db.connection.connection_pool.release(self._sending[1])
+            self._sending = None
         server = self._server
         try:
             if server is not None:
