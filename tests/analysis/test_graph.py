@@ -144,3 +144,36 @@ def test_the_graph_holds_what_the_public_networkx_api_would_hold() -> None:
     assert {n: list(G.adj[n].items()) for n in G} == {n: list(want.adj[n].items()) for n in want}
     assert G.has_edge("ceo", "coo") and G.has_edge("c", "a")
     assert not G.has_edge("mine", "ae") and not G.has_edge("orphan", "gone")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_live_ties_from_columns_know_the_tied_people_as_the_loop_does(seed: int) -> None:
+    import random
+
+    import numpy as np
+
+    from stakegraph.analysis.graph import LiveTieList
+    from stakegraph.analysis.ties import TieColumns
+
+    rng = random.Random(seed)
+    team_names = [f"t{k:02d}" for k in range(rng.randrange(1, 8))]
+    contact_names = [f"c{k:03d}" for k in range(rng.randrange(1, 60))]
+    pairs = sorted(
+        {
+            (rng.randrange(len(team_names)), rng.randrange(len(contact_names)))
+            for _ in range(rng.randrange(0, 150))
+        }
+    )
+    columns = TieColumns(
+        (team_names, np.array([t for t, _ in pairs], dtype=np.intp)),
+        (contact_names, np.array([c for _, c in pairs], dtype=np.intp)),
+        np.array([rng.random() for _ in pairs]),
+        np.array([rng.random() < 0.6 for _ in pairs], dtype=np.bool_),
+        np.ones(len(pairs), dtype=np.int64),
+        np.zeros(len(pairs), dtype=np.int64),
+    )
+    fast = LiveTieList.from_columns(columns)
+    slow = LiveTieList(columns.live_ties())
+    assert fast == slow
+    assert list(fast.neighbours().items()) == list(slow.neighbours().items())
+    assert fast.sides() == slow.sides()

@@ -47,6 +47,18 @@ def test_a_card_with_an_unknown_value_is_validated_and_refused() -> None:
 
 
 @pytest.mark.unit
+def test_cards_that_need_validating_keep_their_place() -> None:
+    cards = [records.contact_props(c)["card"] for c in _contacts()]
+    older = json.loads(cards[1])
+    del older["discovered"]  # a card written before the field existed: validated, default
+    cards[1] = json.dumps(older)
+    expected = [*_contacts()]
+    expected[1] = expected[1].model_copy(update={"discovered": False})
+    assert records.contacts_from_cards(cards) == expected
+    assert records.contacts_from_cards(cards[::-1]) == expected[::-1]
+
+
+@pytest.mark.unit
 def test_stored_properties_are_the_models_json_values() -> None:
     contacts = [
         *_contacts(),

@@ -70,6 +70,49 @@ class LiveTieList(list[tuple[str, str, float]]):
             self._sides = (set(map(itemgetter(0), self)), set(map(itemgetter(1), self)))
         return self._sides
 
+    @classmethod
+    def from_columns(cls, columns: TieColumns) -> LiveTieList:
+        """The live rows of tie columns (ordered by team id then contact id, as the analysis
+        makes them), with the lookup of each person's tied people made from the columns.
+
+        :meth:`neighbours` would loop over every live tie in Python; here the team members' and
+        the contacts' lists are slices of two lists of names, grouped by numpy, and the lookup
+        holds the same lists in the same order (its keys as the loop would meet them).
+        """
+        rows = np.flatnonzero(columns.live)
+        teams, contacts = columns.team_codes[rows], columns.contact_codes[rows]
+        team_ids = list(map(columns.team_names.__getitem__, teams.tolist()))
+        contact_ids = list(map(columns.contact_names.__getitem__, contacts.tolist()))
+        out = cls(zip(team_ids, contact_ids, columns.strength[rows].tolist(), strict=True))
+        n = len(rows)
+        if n < 2 or np.any(
+            (teams[1:] < teams[:-1]) | ((teams[1:] == teams[:-1]) & (contacts[1:] <= contacts[:-1]))
+        ):
+            return out  # not in (team, contact) order, or nothing to group: the loop's lookup
+        # Each team member's contacts: the rows of one team member follow each other.
+        team_starts = np.flatnonzero(np.r_[True, teams[1:] != teams[:-1]])
+        # Each contact's team members: the rows of one contact, in row order (a stable sort).
+        by_contact = np.argsort(contacts, kind="stable")
+        grouped = contacts[by_contact]
+        contact_starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        by_contact_rows = by_contact.tolist()
+        teams_by_contact = list(map(team_ids.__getitem__, by_contact_rows))
+        # The loop meets a team member at their first row and a contact at theirs (after the
+        # team member of that row): the lookup's keys in that order.
+        firsts = np.concatenate([team_starts * 2, by_contact[contact_starts] * 2 + 1])
+        starts = np.concatenate([team_starts, contact_starts]).tolist()
+        ends = np.concatenate([team_starts[1:], [n], contact_starts[1:], [n]]).tolist()
+        k_teams = len(team_starts)
+        neighbours: dict[str, list[str]] = {}
+        for k in np.argsort(firsts, kind="stable").tolist():
+            start, end = starts[k], ends[k]
+            if k < k_teams:
+                neighbours[team_ids[start]] = contact_ids[start:end]
+            else:
+                neighbours[contact_ids[by_contact_rows[start]]] = teams_by_contact[start:end]
+        out._neighbours = neighbours
+        return out
+
     def neighbours(self) -> dict[str, list[str]]:
         """Each person's live-tied people, sorted by id (a contact's team, a team member's
         contacts); people without a live tie are absent."""

@@ -183,20 +183,28 @@ def key_people(
     only_tie = _only_tie_weights(G, coverage, live)
     covered = set(coverage.covered)
     ranked: list[tuple[tuple[bool, int, float, float, str], PersonLoss]] = []
-    nodes = G.nodes
+    nodes = dict(G.nodes(data=True))  # the graph's own attribute dicts, looked up once each
+    senior_count = senior_threads.count
+    had_coverage = coverage.senior > _EPSILON
+    spof_share = spof_strength_share - _EPSILON
     for person in sorted(held):
         data = nodes[person]
         side = data["side"]
         thread_loss = 1 if person in essential else 0
-        after = _coverage_after(data, person, coverage, only_tie, covered)
-        coverage_loss = max(0.0, coverage.senior - after)
+        if side == THEIRS and not data["senior"]:
+            # Senior coverage does not count them: it stays as it is.
+            after = coverage.senior
+            coverage_loss = 0.0
+        else:
+            after = _coverage_after(data, person, coverage, only_tie, covered)
+            coverage_loss = max(0.0, coverage.senior - after)
         share = held[person] / total if total > 0 else 0.0
         reasons: list[str] = []
-        if senior_threads.count > 0 and senior_threads.count - thread_loss == 0:
+        if senior_count > 0 and senior_count - thread_loss == 0:
             reasons.append(TAKES_THREADS_TO_ZERO)
-        if coverage.senior > _EPSILON and after <= _EPSILON:
+        if had_coverage and after <= _EPSILON:
             reasons.append(TAKES_SENIOR_COVERAGE_TO_ZERO)
-        if share >= spof_strength_share - _EPSILON:
+        if share >= spof_share:
             reasons.append(HOLDS_TIE_STRENGTH)
         loss = PersonLoss(
             person,

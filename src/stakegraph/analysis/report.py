@@ -494,7 +494,7 @@ def _report(
     # would read from it would cost more than the whole analysis (the searches over live ties
     # use plain dicts). The report's tie list (every tie, live or not) comes from the columns.
     # Ordered by team id then contact id, as live_ties(G) gives them.
-    live = LiveTieList(tied.live_ties())
+    live = LiveTieList.from_columns(tied)
     held = tied.live_strength()  # live_strength(G, live), from the columns
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
     all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used

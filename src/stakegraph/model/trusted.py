@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["trusted"]
+__all__ = ["trusted", "trusted_each"]
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -32,3 +32,17 @@ def trusted(cls: type[_M], values: dict[str, Any], fields_set: set[str] | None =
     _set_extra(model, None)
     _set_private(model, None)
     return model
+
+
+def trusted_each(cls: type[_M], values: list[dict[str, Any]], fields_set: set[str]) -> list[_M]:
+    """:func:`trusted` of each of ``values`` (which all name the fields ``fields_set`` names), in
+    one loop: a report reads hundreds of contacts."""
+    made: list[_M] = []
+    for data in values:
+        model = object.__new__(cls)
+        _set_dict(model, data)
+        _set_fields_set(model, fields_set)
+        _set_extra(model, None)
+        _set_private(model, None)
+        made.append(model)
+    return made

@@ -15,7 +15,7 @@ import orjson
 
 from stakegraph.model import Account, Contact, Interaction, RoleChange, TeamMember
 from stakegraph.model.enums import BuyingRole, Function, Seniority, Stance, Status
-from stakegraph.model.trusted import trusted
+from stakegraph.model.trusted import trusted_each
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -111,24 +111,39 @@ def contacts_from_cards(cards: Sequence[str]) -> list[Contact]:
     report reads hundreds; validation took three times as long). A card that does not hold
     exactly the model's fields is validated as usual.
     """
-    contacts: list[Contact] = []
     text = "[" + ",".join(cards) + "]"
     try:
         parsed = orjson.loads(text)  # twice as fast as json
     except orjson.JSONDecodeError:  # what orjson refuses (a lone surrogate, say): as before
         parsed = json.loads(text)
-    for data in parsed:
+    seniorities, functions, stances, statuses = (
+        _ENUMS["seniority"],
+        _ENUMS["function"],
+        _ENUMS["stance"],
+        _ENUMS["status"],
+    )
+    trusted_cards: list[dict[str, Any]] = []
+    validated: dict[int, Contact] = {}  # by place among the cards
+    for k, data in enumerate(parsed):
         if data.keys() != _CONTACT_FIELDS:
-            contacts.append(Contact.model_validate(data))
+            validated[k] = Contact.model_validate(data)
             continue
         try:
-            for name, members in _ENUMS.items():
-                data[name] = members[data[name]]
-            data["buying_roles"] = [_ROLES[r] for r in data["buying_roles"]]
+            data["seniority"] = seniorities[data["seniority"]]
+            data["function"] = functions[data["function"]]
+            data["stance"] = stances[data["stance"]]
+            data["status"] = statuses[data["status"]]
+            roles = data["buying_roles"]
+            if roles:
+                data["buying_roles"] = [_ROLES[r] for r in roles]
         except KeyError:  # a value the enums no longer hold: let validation say so
-            contacts.append(Contact.model_validate(data))
+            validated[k] = Contact.model_validate(data)
             continue
-        contacts.append(trusted(Contact, data, _CONTACT_FIELD_SET))
+        trusted_cards.append(data)
+    contacts = trusted_each(Contact, trusted_cards, _CONTACT_FIELD_SET)
+    if validated:  # back in card order
+        made = iter(contacts)
+        contacts = [validated[k] if k in validated else next(made) for k in range(len(parsed))]
     return contacts
 
 
