@@ -309,3 +309,19 @@ def test_metrics_read_the_same_from_a_plain_list_of_live_ties(seed: int) -> None
     )
     assert executive_ties(G, S, live=shared) == executive_ties(G, S, live=plain)
     assert function_alignment(G, S, live=shared) == function_alignment(G, S, live=plain)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_a_table_in_any_row_order_gives_the_same_report(account: Any) -> None:
+    # The store's tables come contact by contact (a faster sort applies), the aggregates'
+    # team member by team member: the report is the same.
+    import numpy as np
+
+    table = _tabled(account())
+    assert isinstance(table.ties, TieTable)
+    ties = table.ties
+    by_contact = replace(table, ties=ties.select(np.argsort(ties.contact_codes, kind="stable")))
+    shuffled = replace(table, ties=ties.select(np.random.default_rng(3).permutation(len(ties))))
+    want = build_report(table, S)
+    assert build_report(by_contact, S) == want
+    assert build_report(shuffled, S) == want

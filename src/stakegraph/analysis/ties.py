@@ -444,7 +444,12 @@ def _from_table(table: TieTable, as_of: datetime, settings: AnalysisSettings) ->
         as_of, settings.kind_weights, count_unanswered=settings.count_unanswered_outbound_email
     )
     team_codes, contact_codes = table.team_codes, table.contact_codes
-    order = np.lexsort((contact_codes, team_codes))
+    if len(table.team_names) < 2**15 and not np.any(contact_codes[1:] < contact_codes[:-1]):
+        # The store's tables come contact by contact: a stable sort by team member alone (a
+        # radix sort of small integers, five times faster) gives the lexsort's order.
+        order = np.argsort(team_codes.astype(np.int16), kind="stable")
+    else:
+        order = np.lexsort((contact_codes, team_codes))
     sorted_team, sorted_contact = team_codes[order], contact_codes[order]
     if np.any((sorted_team[1:] == sorted_team[:-1]) & (sorted_contact[1:] == sorted_contact[:-1])):
         return None  # the per-pair route sums repeated pairs

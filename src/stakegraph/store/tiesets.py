@@ -40,10 +40,10 @@ import sys
 import time
 import uuid
 from array import array
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import chain
+from itertools import chain, count
 from typing import Any
 
 import numpy as np
@@ -205,11 +205,16 @@ def table(
         teams: list[list[str]] = orjson.loads(text)  # twice as fast as json
     except orjson.JSONDecodeError:  # what orjson refuses (a lone surrogate, say)
         teams = json.loads(text)
-    team_names = sorted(set().union(*teams))
-    place = {name: k for k, name in enumerate(team_names)}
     sizes = np.fromiter(map(len, teams), np.intp, len(teams))
     n = int(sizes.sum())
-    team_codes = np.fromiter(map(place.__getitem__, chain.from_iterable(teams)), np.intp, n)
+    # Each team id numbered as first met (a C-level lookup per pair), then renumbered in id order.
+    met: defaultdict[str, int] = defaultdict(count().__next__)
+    first_codes = np.fromiter(map(met.__getitem__, chain.from_iterable(teams)), np.intp, n)
+    met_names = list(met)
+    team_names = sorted(met_names)
+    rank = np.empty(len(met_names), dtype=np.intp)
+    rank[sorted(range(len(met_names)), key=met_names.__getitem__)] = np.arange(len(met_names))
+    team_codes = rank[first_codes]
     contact_codes = np.repeat(np.arange(len(sets), dtype=np.intp), sizes)
     try:
         chunks = [pybase64.b64decode(numbers, validate=True) for _, _, numbers in sets]
