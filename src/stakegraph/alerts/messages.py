@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from stakegraph.alerts.model import Alert, AlertKind, Webhook, WebhookFormat
-from stakegraph.analysis.report import Risk
+from stakegraph.analysis.parts import Risk
 
 __all__ = [
     "KIND_TITLES",

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stakegraph.analysis.report import Risk
+from stakegraph.analysis.parts import Risk
 from stakegraph.model import FieldChange
 from stakegraph.model.entities import UtcDatetime
 

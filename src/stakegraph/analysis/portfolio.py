@@ -12,7 +12,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stakegraph.analysis.report import Report, RiskLevel, Rounded
+from stakegraph.analysis.parts import RiskLevel, Rounded
+from stakegraph.analysis.report import Report
 from stakegraph.model.entities import UtcDatetime
 
 __all__ = ["AccountFailure", "Portfolio", "PortfolioEntry", "rank_portfolio"]

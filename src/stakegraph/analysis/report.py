@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Self, TypeVar, get_args, overload
+from typing import Any, Literal, Self, TypeVar, get_args, overload
 
 import networkx as nx
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from stakegraph.analysis.alignment import executive_ties, function_alignment
@@ -25,6 +25,7 @@ from stakegraph.analysis.graph import (
     senior_staff,
 )
 from stakegraph.analysis.key_people import PersonLoss, key_people
+from stakegraph.analysis.parts import Risk, RiskLevel, RiskParts, Rounded, _Part
 from stakegraph.analysis.recency import interaction_times, recency
 from stakegraph.analysis.recommendations import recommendations
 from stakegraph.analysis.risk import risk_score
@@ -50,6 +51,7 @@ __all__ = [
     "Risk",
     "RiskLevel",
     "RiskParts",
+    "Rounded",
     "Threads",
     "Tie",
     "WhatIf",
@@ -60,37 +62,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-
-def _round4(value: float) -> float:
-    return round(value, 4)
-
-
-Rounded = Annotated[float, PlainSerializer(_round4, return_type=float, when_used="json")]
-"""A float written to JSON with 4 decimals."""
-
-RiskLevel = Literal["low", "medium", "high"]
 Side = Literal["ours", "theirs"]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class RiskParts(_Part):
-    """The four parts of the risk score; they sum to the score."""
-
-    threads: Rounded
-    senior_coverage: Rounded
-    recency: Rounded
-    executive_alignment: Rounded
-
-
-class Risk(_Part):
-    """Risk score 0-100, its level and its parts."""
-
-    score: Rounded
-    level: RiskLevel
-    parts: RiskParts
 
 
 class Threads(_Part):
