@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analysis.graph import REPORTS_TO, THEIRS, LiveTies, live_ties
+from stakegraph.analysis.graph import REPORTS_TO, THEIRS, LiveTieList, LiveTies, live_ties
 
 __all__ = ["SeniorCoverage", "covered_contacts", "senior_coverage"]
 
@@ -57,6 +57,8 @@ def covered_contacts(G: nx.Graph, *, live: LiveTies | None = None) -> set[str]:
 
     ``live`` is :func:`~stakegraph.analysis.graph.live_ties` of ``G`` when already computed.
     """
+    if isinstance(live, LiveTieList):
+        return set(live.sides()[1])
     return {contact_id for _, contact_id, _ in (live_ties(G) if live is None else live)}
 
 

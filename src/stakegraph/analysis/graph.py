@@ -11,8 +11,9 @@ Every other analysis module reads this graph through the attribute names defined
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
+from typing import overload
 
 import networkx as nx
 import numpy as np
@@ -53,22 +54,75 @@ LiveTies = Sequence[tuple[str, str, float]]
 """Live ties as ``(team id, contact id, strength)``, as :func:`live_ties` returns them."""
 
 
-class LiveTieList(list[tuple[str, str, float]]):
+class LiveTieList(Sequence[tuple[str, str, float]]):
     """Live ties sorted by team id then contact id, that know each person's tied people.
 
     Several metrics search the live ties person by person (threads, warm paths, who holds a
-    contact's only tie); :meth:`neighbours` works the lookup out once for all of them. Treat the
-    list as read-only: the lookup is not refreshed.
+    contact's only tie); :meth:`neighbours` works the lookup out once for all of them, and
+    :meth:`sides` and :meth:`total` the people with a live tie and the strength they hold. Made
+    from tie columns (:meth:`from_columns`, as the report makes it), the ``(team id, contact
+    id, strength)`` tuples themselves are made only when something reads them: the report's
+    metrics read the lookup, the sides and the total. Read-only, as a tuple is.
     """
 
-    _neighbours: dict[str, list[str]] | None = None
-    _sides: tuple[set[str], set[str]] | None = None
+    __slots__ = ("_items", "_length", "_make", "_neighbours", "_sides", "_total")
+
+    def __init__(self, ties: Iterable[tuple[str, str, float]] = ()) -> None:
+        self._items: list[tuple[str, str, float]] | None = list(ties)
+        self._make: Callable[[], list[tuple[str, str, float]]] | None = None
+        self._length = len(self._items)
+        self._neighbours: dict[str, list[str]] | None = None
+        self._sides: tuple[set[str], set[str]] | None = None
+        self._total: float | None = None
+
+    def _made(self) -> list[tuple[str, str, float]]:
+        if self._items is None:
+            assert self._make is not None
+            self._items = self._make()
+            self._make = None
+        return self._items
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str, float]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, str, float]]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, str, float] | list[tuple[str, str, float]]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[tuple[str, str, float]]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LiveTieList):
+            return self._made() == other._made()
+        if isinstance(other, list):
+            return self._made() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._made()!r})"
 
     def sides(self) -> tuple[set[str], set[str]]:
         """The team members and the contacts with a live tie (ours, theirs)."""
         if self._sides is None:
-            self._sides = (set(map(itemgetter(0), self)), set(map(itemgetter(1), self)))
+            ties = self._made()
+            self._sides = (set(map(itemgetter(0), ties)), set(map(itemgetter(1), ties)))
         return self._sides
+
+    def total(self) -> float:
+        """The live ties' strengths summed in order, as ``sum`` over the tuples gives it."""
+        if self._total is None:
+            self._total = sum(map(itemgetter(2), self._made()))
+        return self._total
 
     @classmethod
     def from_columns(cls, columns: TieColumns) -> LiveTieList:
@@ -83,12 +137,18 @@ class LiveTieList(list[tuple[str, str, float]]):
         teams, contacts = columns.team_codes[rows], columns.contact_codes[rows]
         team_ids = list(map(columns.team_names.__getitem__, teams.tolist()))
         contact_ids = list(map(columns.contact_names.__getitem__, contacts.tolist()))
-        out = cls(zip(team_ids, contact_ids, columns.strength[rows].tolist(), strict=True))
+        strengths = columns.strength[rows].tolist()
         n = len(rows)
         if n < 2 or np.any(
             (teams[1:] < teams[:-1]) | ((teams[1:] == teams[:-1]) & (contacts[1:] <= contacts[:-1]))
         ):
-            return out  # not in (team, contact) order, or nothing to group: the loop's lookup
+            # Not in (team, contact) order, or nothing to group: the tuples and the loop.
+            return cls(zip(team_ids, contact_ids, strengths, strict=True))
+        out = cls()
+        out._items = None
+        out._make = lambda: list(zip(team_ids, contact_ids, strengths, strict=True))
+        out._length = n
+        out._total = sum(strengths)  # the same floats in the same order as over the tuples
         # Each team member's contacts: the rows of one team member follow each other.
         team_starts = np.flatnonzero(np.r_[True, teams[1:] != teams[:-1]])
         # Each contact's team members: the rows of one contact, in row order (a stable sort).
@@ -111,6 +171,10 @@ class LiveTieList(list[tuple[str, str, float]]):
             else:
                 neighbours[contact_ids[by_contact_rows[start]]] = teams_by_contact[start:end]
         out._neighbours = neighbours
+        out._sides = (
+            {team_ids[k] for k in team_starts.tolist()},
+            {contact_ids[by_contact_rows[k]] for k in contact_starts.tolist()},
+        )
         return out
 
     def neighbours(self) -> dict[str, list[str]]:
@@ -118,7 +182,7 @@ class LiveTieList(list[tuple[str, str, float]]):
         contacts); people without a live tie are absent."""
         if self._neighbours is None:
             neighbours: dict[str, list[str]] = {}
-            for team_id, contact_id, _ in self:
+            for team_id, contact_id, _ in self._made():
                 # Sorted by team then contact: both lists fill in id order.
                 mine = neighbours.get(team_id)
                 if mine is None:
@@ -357,13 +421,13 @@ def live_ties(G: nx.Graph) -> LiveTieList:
     Walks the adjacency of our (few) team members rather than every edge: an account has
     thousands of ties but a couple of dozen of us.
     """
-    out = LiveTieList()
+    out: list[tuple[str, str, float]] = []
     for team_id in team(G):
         for contact_id, data in G.adj[team_id].items():
             if data["kind"] == TIE and data["live"]:
                 out.append((team_id, contact_id, float(data["strength"])))
     out.sort()
-    return out
+    return LiveTieList(out)
 
 
 def live_strength(G: nx.Graph, live: LiveTies | None = None) -> dict[str, float]:

@@ -178,7 +178,7 @@ def key_people(
         coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
     if held is None:
         held = live_strength(G, live)
-    total = sum(map(itemgetter(2), live))
+    total = live.total() if isinstance(live, LiveTieList) else sum(map(itemgetter(2), live))
     essential = set(senior_threads.essential)
     only_tie = _only_tie_weights(G, coverage, live)
     covered = set(coverage.covered)

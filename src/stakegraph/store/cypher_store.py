@@ -528,8 +528,16 @@ class CypherStore(GraphStore):
             found = tie_sets.result()[0]
             # Read with the tie sets: how many writers may have tie sets still to write.
             settled = int(found["pending"] or 0) == 0
+            team_read: list[Future[list[dict[str, Any]]]] = []
+
+            def read_team(ids: list[str]) -> None:
+                # Who the team members are, read while the tie sets' numbers are decoded.
+                for start in range(0, len(ids), self.batch_size):
+                    chunk = ids[start : start + self.batch_size]
+                    team_read.append(self._meanwhile("get_team_members", {"ids": chunk}))
+
             table = (
-                tiesets.table(found["contact_ids"], found["data"], found["half_lives"])
+                tiesets.table(found["contact_ids"], found["data"], found["half_lives"], read_team)
                 if settled
                 else None
             )
@@ -538,7 +546,11 @@ class CypherStore(GraphStore):
                 and abs(table.half_life_days - self.half_life_days) < 1e-9
                 and (table.last_at is None or table.last_at <= as_of)
             ):
-                team = self._props_by_id("get_team_members", table.team_names)
+                team = {
+                    str(r["props"]["id"]): dict(r["props"])
+                    for read in team_read
+                    for r in read.result()
+                }
                 recent = _times(latest.result())
                 return AccountSnapshot(
                     account=account,

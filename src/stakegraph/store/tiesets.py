@@ -166,12 +166,18 @@ _SET_BITS = np.array([bin(k).count("1") for k in range(64)], dtype=np.intp)
 
 
 def table(
-    contact_ids: Sequence[str], data: Sequence[str | None], half_lives: Iterable[float | None]
+    contact_ids: Sequence[str],
+    data: Sequence[str | None],
+    half_lives: Iterable[float | None],
+    team_known: Callable[[list[str]], object] | None = None,
 ) -> TieTable | None:
     """The tie table of an account's tie sets (as ``get_account_tie_sets`` reads them: the
     contact ids, their data strings in the same order, the distinct half-lives); ``None`` if
     they mix half-lives or one is of the first format (the report then reads the
     interactions).
+
+    ``team_known`` is called with the table's team ids (sorted) as soon as they are known,
+    before the numbers are decoded: the caller can start reading who they are meanwhile.
 
     One JSON parse for the whole account's team lists and one base64 decode per contact; every
     number is then found by index arithmetic over the joined words (each contact's count is
@@ -212,6 +218,8 @@ def table(
     first_codes = np.fromiter(map(met.__getitem__, chain.from_iterable(teams)), np.intp, n)
     met_names = list(met)
     team_names = sorted(met_names)
+    if team_known is not None:
+        team_known(team_names)
     rank = np.empty(len(met_names), dtype=np.intp)
     rank[sorted(range(len(met_names)), key=met_names.__getitem__)] = np.arange(len(met_names))
     team_codes = rank[first_codes]
