@@ -20,7 +20,6 @@ import contextlib
 import marshal
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from queue import Empty
@@ -266,6 +265,18 @@ def _validated(source: InWorker, name: str) -> Iterator[Validated | Reject]:
         worker.join()
 
 
+@dataclass(frozen=True)
+class _Begun:
+    """A batch sent to the store, its answer not read yet."""
+
+    section: str
+    ids: set[str]
+    end: Callable[[], UpsertResult]
+    """Reads the answer (the store's own error, if the write failed, is raised here)."""
+    written: Callable[[UpsertResult], None]
+    """Counts what the write did."""
+
+
 class _Pipeline:
     def __init__(
         self,
@@ -291,22 +302,16 @@ class _Pipeline:
         # Ids accepted by this import (they may not be in the store during a dry run) or found
         # in the store.
         self.known: dict[str, set[str]] = {s: set() for s in ("accounts", "team", "contacts")}
-        # Managers of the contacts accepted by this import, for cycle checks.
+        # Managers of the contacts accepted by this import, for cycle checks, and of contacts
+        # stored before it that it names (read once).
         self.manager_of: dict[str, str | None] = {}
-        # One batch of contacts or interactions at a time is written by a background thread
-        # while this one reads and checks the next: the database and this process work at
-        # once. Every other use of the store first waits for that write (_settle), so the store
-        # is never used by two threads at the same time. What the write did is counted (by its
-        # callback) when it is waited for.
-        self._writer: ThreadPoolExecutor | None = None
-        self._writing: tuple[Future[UpsertResult], Callable[[UpsertResult], None]] | None = None
-        # Interactions are not written by that thread: each batch is begun (sent to the
-        # database) before the batch before it is ended, so the database goes from one batch
-        # straight to the next while this thread folds and checks. Its end, its callback and
-        # its ids (a batch that shares one waits for the one before to end).
-        self._begun: (
-            tuple[Callable[[], UpsertResult], Callable[[UpsertResult], None], set[str]] | None
-        ) = None
+        self.stored_managers: dict[str, str | None] = {}
+        # Each batch of contacts or interactions is begun (sent to the database) before the
+        # batch before it is ended (its answer read), so the database goes from one batch
+        # straight to the next while this process checks and folds. What a batch did is
+        # counted (by its callback) when it ends; every other use of the store reads the
+        # answers due first. See _begin for when a batch waits for the one before.
+        self._begun: _Begun | None = None
 
     def reject(
         self,
@@ -361,50 +366,45 @@ class _Pipeline:
         return self.report
 
     def close(self) -> None:
-        """Wait for a write still in flight (also when the import is abandoned by an error)."""
-        try:
-            if self._writing is not None:
-                self._writing[0].exception()
-            if self._begun is not None:
-                end = self._begun[0]
-                self._begun = None
-                # Its interactions may be written: their ties are folded as they would be.
-                with contextlib.suppress(StakegraphError):
-                    end()
-        finally:
-            if self._writer is not None:
-                self._writer.shutdown(wait=True)
-
-    def _end_begun(self) -> None:
-        """End the batch of interactions begun last, and count what it did."""
-        if self._begun is None:
-            return
-        end, written, _ = self._begun
-        self._begun = None
-        written(end())
+        """End a batch still begun (also when the import is abandoned by an error)."""
+        begun, self._begun = self._begun, None
+        if begun is not None:
+            # Its records may be written: interactions' ties are folded as they would be.
+            with contextlib.suppress(StakegraphError):
+                begun.end()
 
     def _settle(self) -> None:
-        """Wait for the batch being written in the background, and count what it did."""
-        self._end_begun()
-        if self._writing is None:
-            return
-        future, written = self._writing
-        self._writing = None
-        written(future.result())  # the write's own error, if it failed, surfaces here
+        """End the batch begun last, and count what it did."""
+        begun, self._begun = self._begun, None
+        if begun is not None:
+            begun.written(begun.end())  # the write's own error, if it failed, surfaces here
 
-    def _submit(
+    def _begin(
         self,
-        write: Callable[..., UpsertResult],
-        rows: Any,
+        section: str,
+        ids: set[str],
+        start: Callable[[], Callable[[], UpsertResult]],
         written: Callable[[UpsertResult], None],
-        **options: Any,
+        *,
+        refers_to: Iterable[str] = (),
     ) -> None:
-        """Have ``write(rows, **options)`` run in the background once the write before it is
-        over; ``written(result)`` counts what it did when it is waited for."""
-        self._settle()
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
-        self._writing = (self._writer.submit(write, rows, **options), written)
+        """Begin a batch (``start`` sends it), then end the batch begun before it.
+
+        The store writes a batch whose create it refuses (an id is stored) again when it
+        ends, after the one begun next: so a batch of the same section that shares an id with
+        the batch before, or refers to one of its ids (a manager), waits for it to end first.
+        """
+        before = self._begun
+        if (
+            before is not None
+            and before.section == section
+            and not (ids.isdisjoint(before.ids) and before.ids.isdisjoint(refers_to))
+        ):
+            self._settle()
+            before = None
+        self._begun = _Begun(section, ids, start(), written)
+        if before is not None:
+            before.written(before.end())
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
         known = self.known[section]
@@ -413,9 +413,9 @@ class _Pipeline:
             return named
         wanted = sorted(named - known)
         if wanted:
-            self._settle()
-            # Found in the store: known from now on, so later batches naming them (the
-            # accounts of an import of contacts, say) need not wait for a write to read again.
+            # Found in the store (which reads the answers of the batches begun first): known
+            # from now on, so later batches naming them (the accounts of an import of
+            # contacts, say) need not read again.
             known.update(self.store.existing_ids(_LABELS[section], wanted))
         return named & known
 
@@ -501,13 +501,14 @@ class _Pipeline:
                 self.report.touched_accounts.update({change.account_id, change.old_account_id})
             self._progress("contacts", len(contacts))
 
-        self._submit(
-            self.store.upsert_contacts,
-            contacts,
+        self._begin(
+            "contacts",
+            {c.id for c in contacts},
+            lambda: self.store.start_contacts(
+                contacts, at=self.at, dry_run=self.dry_run, ties=self.ties
+            ),
             written,
-            at=self.at,
-            dry_run=self.dry_run,
-            ties=self.ties,
+            refers_to={c.reports_to for c in contacts if c.reports_to},
         )
 
     def _refuse_cycles(self, batch: list[tuple[Contact, str]]) -> list[tuple[Contact, str]]:
@@ -515,7 +516,9 @@ class _Pipeline:
         # The managers of this import's contacts: earlier batches', then this one's so far.
         earlier = self.manager_of
         managers: dict[str, str | None] = {}
-        stored_cache: dict[str, str | None] = {}
+        # Managers of contacts stored before this import and not in it: what this import
+        # writes does not change them (once it accepts one of them, `earlier` says).
+        stored_cache = self.stored_managers
 
         def manager(contact_id: str) -> str | None:
             if contact_id in managers:
@@ -523,7 +526,6 @@ class _Pipeline:
             if contact_id in earlier:
                 return earlier[contact_id]
             if contact_id not in stored_cache:
-                self._settle()
                 stored = self.store.get_contacts([contact_id]).get(contact_id)
                 stored_cache[contact_id] = stored.reports_to if stored else None
             return stored_cache[contact_id]
@@ -534,11 +536,10 @@ class _Pipeline:
         ahead: set[str] = set()
         for contact, _ in batch:
             named = contact.reports_to
-            if named and named not in earlier and named not in ahead:
+            if named and named not in earlier and named not in ahead and named not in stored_cache:
                 names.add(named)
             ahead.add(contact.id)
         if names:
-            self._settle()
             for cid, stored in self.store.get_contacts(sorted(names)).items():
                 stored_cache[cid] = stored.reports_to
             for cid in names - set(stored_cache):
@@ -633,16 +634,14 @@ class _Pipeline:
                 self.report.touched_accounts.update(row[1] for row in accepted if row[0] in changed)
             self._progress("interactions", n)
 
-        ids = {row[0] for row in accepted}
-        if self._writing is not None or (
-            self._begun is not None and not ids.isdisjoint(self._begun[2])
-        ):
-            self._settle()
-        end = self.store.start_interaction_rows(accepted, dry_run=self.dry_run, ties=self.ties)
-        before, self._begun = self._begun, (end, written, ids)
-        if before is not None:
-            before_end, before_written, _ = before
-            before_written(before_end())
+        self._begin(
+            "interactions",
+            {row[0] for row in accepted},
+            lambda: self.store.start_interaction_rows(
+                accepted, dry_run=self.dry_run, ties=self.ties
+            ),
+            written,
+        )
         if self.ties is not None:
             # The batch ended just now is folded here while the database writes this one.
             self.ties.fold()

@@ -76,13 +76,19 @@ def test_a_first_import_creates_without_reading_and_a_second_reads(store: GraphS
         return out + [("contacts", c.model_dump(mode="json"), "c") for c in contacts]
 
     run = store._run  # type: ignore[attr-defined]
+    send = store._send  # type: ignore[attr-defined]
     ran: list[str] = []
 
     def counting_run(name: str, params: Any = None) -> list[dict[str, Any]]:
         ran.append(name)
         return list(run(name, params))
 
+    def counting_send(name: str, params: Any) -> Any:
+        ran.append(name)  # sent ahead: its answer is read when the batch ends
+        return send(name, params)
+
     store._run = counting_run  # type: ignore[attr-defined]
+    store._send = counting_send  # type: ignore[attr-defined]
     try:
         first = ingest(store, records(sample.contacts()), source="t")
         assert first.counts["contacts"].created == 4 and first.ok
@@ -93,6 +99,7 @@ def test_a_first_import_creates_without_reading_and_a_second_reads(store: GraphS
         second = ingest(store, records([promoted, newcomer]), source="t")
     finally:
         store._run = run  # type: ignore[attr-defined]
+        store._send = send  # type: ignore[attr-defined]
     counts = second.counts["contacts"]
     assert (counts.created, counts.updated, counts.unchanged) == (1, 1, 0)
     assert [c.contact_id for c in second.role_changes] == ["c-sandra"]

@@ -44,7 +44,8 @@ class Watched:
         self.threads: set[str] = set()
         self.fail_writes = False
         self.writes_done = 0
-        self.events: list[str] = []  # "begin k" and "end k" of interaction batches
+        self.events: list[str] = []  # "begin k", "end k" (interactions), "begin ck"...
+        self.begun: dict[str, int] = {}
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self._store, name)
@@ -57,8 +58,9 @@ class Watched:
                 self._busy.acquire()
             try:
                 self.threads.add(threading.current_thread().name)
-                if name == "start_interaction_rows":
-                    return self._begin(target, *args, **kwargs)
+                if name in ("start_interaction_rows", "start_contacts"):
+                    label = "" if name == "start_interaction_rows" else "c"
+                    return self._begin(label, target, *args, **kwargs)
                 if name in self.writes:
                     time.sleep(self.slow_writes_s)  # a slow database: the reader runs ahead
                     if self.fail_writes:
@@ -72,14 +74,19 @@ class Watched:
 
         return call
 
-    def _begin(self, target: Any, *args: Any, **kwargs: Any) -> Any:
-        """A begun batch of interactions: its end is slow, or fails, as a write would."""
-        k = sum(event.startswith("begin") for event in self.events)
-        self.events.append(f"begin {k}")
+    @property
+    def interaction_events(self) -> list[str]:
+        return [event for event in self.events if event.split()[1].isdigit()]
+
+    def _begin(self, label: str, target: Any, *args: Any, **kwargs: Any) -> Any:
+        """A begun batch (``label`` "" for interactions, "c" for contacts): its end is slow,
+        or fails, as a write would."""
+        k = self.begun[label] = self.begun.get(label, -1) + 1
+        self.events.append(f"begin {label}{k}")
         end = None if self.fail_writes else target(*args, **kwargs)
 
         def ended() -> Any:
-            self.events.append(f"end {k}")
+            self.events.append(f"end {label}{k}")
             time.sleep(self.slow_writes_s)  # the database's answer comes late
             if end is None:
                 raise StoreError("the database refused the batch")
@@ -112,7 +119,7 @@ def test_each_batch_is_begun_before_the_one_before_ends(store: GraphStore) -> No
     assert report.ok and report.counts["interactions"].created == 95
     assert watched.overlaps == 0
     # Ten batches: batch k + 1 is sent to the database before batch k's answer is read.
-    assert watched.events == ["begin 0"] + [
+    assert watched.interaction_events == ["begin 0"] + [
         event for k in range(1, 10) for event in (f"begin {k}", f"end {k - 1}")
     ] + ["end 9"]
     snap = store.account_snapshot("northwind", sample.T0 + timedelta(days=30))
@@ -141,8 +148,9 @@ def test_nothing_is_written_after_ingest_raises(store: GraphStore) -> None:
         ingest(watched, broken(), source="t", batch_size=10)  # type: ignore[arg-type]
     # Both full batches were written; the second one was still to be ended when the source
     # broke (its answer takes 0.2 s), and the import raised only once it was.
-    assert watched.events == ["begin 0", "begin 1", "end 0", "end 1"]
-    assert watched.writes_done == 2 and store.counts()["interactions"] == 20
+    assert watched.interaction_events == ["begin 0", "begin 1", "end 0", "end 1"]
+    assert watched.writes_done == 3  # the contacts, then two batches of interactions
+    assert store.counts()["interactions"] == 20
     snap = store.account_snapshot("northwind", sample.T0 + timedelta(days=30))
     assert snap.ties is not None and sum(t.count for t in snap.ties) == 20
 
@@ -153,7 +161,7 @@ def test_contacts_are_written_in_the_background_too(store: GraphStore) -> None:
     for account in sample.accounts():
         store.upsert_accounts([account])
     store.upsert_contacts([sample.contacts()[0]])  # c-carl, stored before the import
-    watched = Watched(store, slow_writes_s=0.02, writes=frozenset({"upsert_contacts"}))
+    watched = Watched(store, slow_writes_s=0.02, writes=frozenset({"start_contacts"}))
 
     def records() -> Iterator[Record | Reject]:
         for k in range(40):
@@ -169,7 +177,11 @@ def test_contacts_are_written_in_the_background_too(store: GraphStore) -> None:
 
     report = ingest(watched, records(), source="t", batch_size=5)  # type: ignore[arg-type]
     assert watched.overlaps == 0 and watched.writes_done == 8
-    assert any(name.startswith("ingest-writer") for name in watched.threads)
+    # c5-c9 report to c1 and c2 (in batch 0): batch 1 is begun once batch 0 has ended. c10-c14
+    # report to c3 and c4 (batch 0 too): batch 2 is begun before batch 1 ends.
+    events = watched.events
+    assert events.index("end c0") < events.index("begin c1")
+    assert events.index("begin c2") < events.index("end c1")
     assert report.counts["contacts"].created == 40
     assert [(r.id, r.field) for r in report.rejects] == [("c-carl", "reports_to")]
     got = store.get_contacts([f"c{k}" for k in range(40)])

@@ -137,6 +137,26 @@ class GraphStore(ABC):
         (:data:`~stakegraph.store.records.InteractionRow`, validated already): what an import
         writes, without building a model per interaction."""
 
+    def start_contacts(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        at: datetime | None = None,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
+    ) -> Callable[[], UpsertResult]:
+        """:meth:`upsert_contacts`, begun: returns the function that ends it.
+
+        As :meth:`start_interaction_rows`: the write may be sent at once and its answer read
+        when the function is called, in the order begun. A batch whose create is refused (an
+        id is stored) is read and written again when it ends, after any batch begun since: so
+        begin a batch before ending the one before only when they share no id and none of its
+        contacts reports to one of the batch before (whose create may be refused). This
+        default writes at once.
+        """
+        result = self.upsert_contacts(contacts, at=at, dry_run=dry_run, ties=ties)
+        return lambda: result
+
     def start_interaction_rows(
         self,
         rows: Sequence[InteractionRow],

@@ -357,6 +357,40 @@ class CypherStore(GraphStore):
             session.flush()
         return result
 
+    def start_contacts(
+        self,
+        contacts: Sequence[Contact],
+        *,
+        at: datetime | None = None,
+        dry_run: bool = False,
+        ties: TieSession | None = None,
+    ) -> Callable[[], UpsertResult]:
+        # Sent ahead only in a first import (see upsert_contacts) and for one write's batch.
+        sent_ahead = (
+            ties is not None
+            and ties.assume_new
+            and not dry_run
+            and len(contacts) <= self.batch_size
+            and len({c.id for c in contacts}) == len(contacts)
+        )
+        if not sent_ahead or ties is None:
+            return super().start_contacts(contacts, at=at, dry_run=dry_run, ties=ties)
+        session = ties
+        rows = [list(records.contact_props(c).values()) for c in contacts]
+        answer = self._send("create_contacts", {"rows": rows})
+
+        def end() -> UpsertResult:
+            try:
+                answer()
+            except DuplicateIdError:
+                # One of the ids is stored (nothing of the batch was written): read, compare
+                # and write the batch, and read before writing from now on.
+                session.assume_new = False
+                return self.upsert_contacts(contacts, at=at, ties=session)
+            return UpsertResult(created=[c.id for c in contacts])
+
+        return end
+
     def start_interaction_rows(
         self,
         rows: Sequence[InteractionRow],
