@@ -141,3 +141,26 @@ def test_hopcroft_karp_is_maximum_and_koenig_is_minimum(edges: list[tuple[str, s
     cover = koenig_cover(B, matching, top)
     assert len(cover) == len(matching) // 2
     assert all(u in cover or v in cover for u, v in B.edges())
+
+
+@FAST
+@given(accounts(), st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+def test_single_points_of_failure_alone_are_the_head_of_the_key_people(
+    snap: AccountSnapshot, share: float
+) -> None:
+    # The report finds them looking at the few who can be one; the whole list must agree.
+    from stakegraph.analysis.graph import live_ties, relationship_graph
+    from stakegraph.analysis.key_people import key_people
+    from stakegraph.analysis.ties import tie_strengths
+
+    G = relationship_graph(snap, tie_strengths(snap, S), S)
+    everyone = key_people(G, spof_strength_share=share, live=live_ties(G))
+    alone = key_people(
+        G, spof_strength_share=share, live=live_ties(G), only_single_points_of_failure=True
+    )
+    assert alone == [p for p in everyone if p.single_point_of_failure]
+    report = build_report(snap, AnalysisSettings(spof_strength_share=share))
+    assert report.single_points_of_failure == [
+        k.id for k in report.key_people if k.single_point_of_failure
+    ]
+    assert len(report.key_people) == len(everyone)

@@ -126,6 +126,7 @@ def key_people(
     spof_strength_share: float = 0.5,
     live: LiveTies | None = None,
     held: Mapping[str, float] | None = None,
+    only_single_points_of_failure: bool = False,
 ) -> list[PersonLoss]:
     """The loss of every person with a live tie, single points of failure first.
 
@@ -143,6 +144,10 @@ def key_people(
         :func:`~stakegraph.analysis.graph.live_ties` of ``G``, when already computed.
     held : mapping, optional
         :func:`~stakegraph.analysis.graph.live_strength` of ``G``, when already computed.
+    only_single_points_of_failure : bool
+        Give the single points of failure alone (the head of the whole list), looking only at
+        the people who can be one: the matched people when one thread is left, our team and
+        the senior staff while some coverage is left, whoever holds the share of strength.
 
     Returns
     -------
@@ -187,7 +192,16 @@ def key_people(
     senior_count = senior_threads.count
     had_coverage = coverage.senior > _EPSILON
     spof_share = spof_strength_share - _EPSILON
-    for person in sorted(held):
+    people = sorted(held)
+    if only_single_points_of_failure:
+        people = [
+            person
+            for person in people
+            if (senior_count == 1 and person in essential)
+            or (had_coverage and (nodes[person]["side"] != THEIRS or nodes[person]["senior"]))
+            or (total > 0 and held[person] / total >= spof_share)
+        ]
+    for person in people:
         data = nodes[person]
         side = data["side"]
         thread_loss = 1 if person in essential else 0
@@ -206,6 +220,8 @@ def key_people(
             reasons.append(TAKES_SENIOR_COVERAGE_TO_ZERO)
         if share >= spof_share:
             reasons.append(HOLDS_TIE_STRENGTH)
+        if only_single_points_of_failure and not reasons:
+            continue
         loss = PersonLoss(
             person,
             OURS if side == OURS else THEIRS,

@@ -325,10 +325,11 @@ _LOSS_FIELDS = set(Loss.model_fields)
 
 
 def _key_people(
-    losses: list[PersonLoss], nodes: dict[str, dict[str, Any]]
+    losses: Callable[[], list[PersonLoss]], length: int, nodes: dict[str, dict[str, Any]]
 ) -> MadeWhenRead[KeyPerson]:
-    """The report's key people, in the order of ``losses``, made when read (the portfolio and
-    the coverage endpoint read none of a big account's hundreds)."""
+    """The report's key people, ``length`` of them in the order ``losses()`` gives, computed
+    and made when read (the portfolio and the coverage endpoint read none of a big account's
+    hundreds)."""
 
     def make() -> list[KeyPerson]:
         return [
@@ -352,10 +353,10 @@ def _key_people(
                 },
                 _KEY_PERSON_FIELDS,
             )
-            for p in losses
+            for p in losses()
         ]
 
-    return MadeWhenRead.later(make, len(losses))
+    return MadeWhenRead.later(make, length)
 
 
 def _people(G: nx.Graph, ours: set[str]) -> MadeWhenRead[Person]:
@@ -471,14 +472,20 @@ def _report(
     senior_threads = threads(G, senior_staff(G), held=held, live=live)
     all_threads = threads(G, held=held, live=live, essential=False)  # only count and cover used
     coverage = senior_coverage(G, covered=covered_contacts(G, live=live))
-    losses = key_people(
-        G,
-        senior_threads=senior_threads,
-        coverage=coverage,
-        spof_strength_share=settings.spof_strength_share,
-        live=live,
-        held=held,
-    )
+
+    def losses(only_single_points_of_failure: bool = False) -> list[PersonLoss]:
+        return key_people(
+            G,
+            senior_threads=senior_threads,
+            coverage=coverage,
+            spof_strength_share=settings.spof_strength_share,
+            live=live,
+            held=held,
+            only_single_points_of_failure=only_single_points_of_failure,
+        )
+
+    # The single points of failure now; everyone's loss when the report's list is read.
+    single_points = losses(only_single_points_of_failure=True)
     silence = recency(interaction_times(snapshot), as_of, settings)
     exec_ties = executive_ties(G, settings, live=live)
     alignment = function_alignment(G, settings, live=live)
@@ -525,8 +532,8 @@ def _report(
             covered=coverage.covered,
             reached=coverage.reached,
         ),
-        single_points_of_failure=[p.id for p in losses if p.single_point_of_failure],
-        key_people=_key_people(losses, node_data),
+        single_points_of_failure=[p.id for p in single_points],
+        key_people=_key_people(losses, len(held), node_data),
         days_since_last_interaction=silence.days_since_last_interaction,
         going_dark=silence.going_dark,
         going_dark_threshold_days=silence.threshold_days,
