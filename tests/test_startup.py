@@ -11,8 +11,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
+import typer
+from typer.testing import CliRunner
+
+from stakegraph.cli import app
 
 pytestmark = pytest.mark.unit
 
@@ -53,3 +58,66 @@ def test_an_unknown_analysis_name_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="no_such_name"):
         stakegraph.analysis.no_such_name  # noqa: B018 - the lookup is the test
+
+
+# Only what running a command needs: the store, the pipeline, pydantic, numpy and the readers
+# load in the command's body. Registering every command needs typer, rich and the enums that
+# are options' choices (stakegraph.alerts.kinds, stakegraph.scopes).
+_NOT_TO_REGISTER = (
+    *_HEAVY,
+    "numpy",
+    "pydantic",
+    "httpx",
+    "icalendar",
+    "stakegraph.settings",
+    "stakegraph.store",
+    "stakegraph.ingest",
+    "stakegraph.model",
+    "stakegraph.reports",
+    "stakegraph.alerts.model",
+)
+
+COMMANDS = [
+    "alerts", "alerts ack", "alerts show", "deliver", "demo", "export",
+    "import", "import bundle", "import csv", "import hubspot", "import ics", "import mail",
+    "import salesforce", "keys", "keys create", "keys list", "keys revoke", "portfolio",
+    "report", "reset", "scan", "serve", "version",
+    "webhooks", "webhooks add", "webhooks deliveries", "webhooks list", "webhooks remove",
+]  # fmt: skip
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> list[str]:
+    found = [" ".join(path)] if path else []
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _command_paths(sub, (*path, name))
+    return sorted(found)
+
+
+def test_the_command_line_registers_every_command_without_what_they_run() -> None:
+    # Building the commands evaluates every option's type, as `stakegraph --help` does.
+    loaded = _loaded_after(
+        "import typer\nfrom stakegraph.cli import app\ntyper.main.get_command(app)"
+    )
+    assert "stakegraph.cli.importers" in loaded
+    heavy = [name for name in _NOT_TO_REGISTER if name in loaded]
+    assert not heavy, f"import these in the command's body: {heavy}"
+
+
+def test_every_command_is_registered() -> None:
+    assert _command_paths(typer.main.get_command(app)) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_every_command_has_its_help(command: str) -> None:
+    result = CliRunner().invoke(app, [*command.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: stakegraph" in result.output
+
+
+def test_the_demo_defaults_the_help_shows_are_the_demo_s() -> None:
+    from stakegraph import demo
+    from stakegraph.cli import demo as cli_demo
+
+    assert cli_demo._DEMO_SEED == demo.DEMO_SEED
+    assert cli_demo._DEMO_ACCOUNTS == demo.DEMO_ACCOUNTS
+    assert len(demo.STORY_ACCOUNTS) == cli_demo._STORY_ACCOUNTS

@@ -13,11 +13,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from stakegraph.model.entities import UtcDatetime
+from stakegraph.scopes import Scope
 
 __all__ = [
     "KEY_PREFIX",
@@ -31,14 +31,6 @@ __all__ = [
 
 KEY_PREFIX = "sgk_"
 """Every key starts with this, so a leaked one is easy to recognise (and to scan for)."""
-
-
-class Scope(StrEnum):
-    """What a key may do; each scope includes the ones below it (admin > write > read)."""
-
-    READ = "read"
-    WRITE = "write"
-    ADMIN = "admin"
 
 
 _IMPLIED: dict[Scope, frozenset[Scope]] = {

@@ -8,11 +8,11 @@ once per episode: the episode stays open until the account recovers.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stakegraph.alerts.kinds import AlertKind, DeliveryStatus, WebhookFormat
 from stakegraph.analysis.parts import Risk
 from stakegraph.model import FieldChange
 from stakegraph.model.entities import UtcDatetime
@@ -31,19 +31,6 @@ __all__ = [
     "Webhook",
     "WebhookFormat",
 ]
-
-
-class AlertKind(StrEnum):
-    """What happened."""
-
-    SPONSOR_ROLE_CHANGED = "sponsor_role_changed"
-    """A key contact changed title, seniority, manager, left, or moved to another account."""
-    CHAMPION_ARRIVED = "champion_arrived"
-    """Someone who knows us moved to another account we track: an opportunity there."""
-    GOING_DARK = "going_dark"
-    """Nobody has talked to the account for far longer than usual."""
-    RISK_HIGH = "risk_high"
-    """The account's risk crossed into ``high``."""
 
 
 EPISODE_KINDS: frozenset[AlertKind] = frozenset({AlertKind.GOING_DARK, AlertKind.RISK_HIGH})
@@ -117,13 +104,6 @@ class Alert(_Frozen):
         return self.acknowledged_at is None and self.resolved_at is None
 
 
-class WebhookFormat(StrEnum):
-    """The body a subscriber receives."""
-
-    JSON = "json"
-    SLACK = "slack"
-
-
 class Webhook(_Frozen):
     """A webhook subscription: where to send which alerts, signed with which secret."""
 
@@ -137,14 +117,6 @@ class Webhook(_Frozen):
     created_at: UtcDatetime
     disabled_at: UtcDatetime | None = None
     disabled_reason: str | None = None
-
-
-class DeliveryStatus(StrEnum):
-    """Where a delivery stands."""
-
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
 
 
 class Attempt(_Frozen):

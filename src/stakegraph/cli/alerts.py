@@ -7,23 +7,25 @@ every import command calls after writing.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from stakegraph.alerts.delivery import DeliveryWorker
-from stakegraph.alerts.messages import KIND_TITLES, risk_text
-from stakegraph.alerts.model import Alert, AlertKind, DeliveryStatus, WebhookFormat
-from stakegraph.alerts.service import alert_on_import, create_webhook, scan
+# The enums are the options' choices, so Typer needs them to build the commands; what the
+# commands do (the alert service, the delivery worker, the messages) is imported when they run.
+from stakegraph.alerts.kinds import AlertKind, DeliveryStatus, WebhookFormat
 from stakegraph.errors import NotFoundError, StakegraphError
-from stakegraph.ingest import ImportReport
-from stakegraph.settings import Settings
-from stakegraph.store import GraphStore
 
 from .analysis import parse_as_of
 from .common import cli_settings, cli_store, console, err_console
+
+if TYPE_CHECKING:
+    from stakegraph.alerts.model import Alert
+    from stakegraph.ingest import ImportReport
+    from stakegraph.settings import Settings
+    from stakegraph.store import GraphStore
 
 __all__ = [
     "alerts_app",
@@ -46,6 +48,8 @@ def raise_import_alerts(store: GraphStore, settings: Settings, report: ImportRep
     """Raise the alerts of an import's role changes and say so; an alerting failure only warns
     (the import itself is written).
     """
+    from stakegraph.alerts.service import alert_on_import
+
     try:
         raised = alert_on_import(store, settings, report)
     except StakegraphError as exc:
@@ -67,6 +71,8 @@ def _state(alert: Alert) -> str:
 
 
 def _print_alerts(alerts: list[Alert]) -> None:
+    from stakegraph.alerts.messages import KIND_TITLES
+
     if not alerts:
         console.print("No alerts.")
         return
@@ -87,6 +93,8 @@ def _print_alerts(alerts: list[Alert]) -> None:
 
 
 def _print_alert(alert: Alert) -> None:
+    from stakegraph.alerts.messages import KIND_TITLES, risk_text
+
     console.print(Text(f"{KIND_TITLES[alert.kind]} · {alert.account_name}", style="bold"))
     console.print(alert.headline, highlight=False)
     console.print(f"raised {alert.raised_at:%Y-%m-%d %H:%M} UTC · {_state(alert)} · {alert.id}")
@@ -183,6 +191,8 @@ def scan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Scan every account: raise going-dark and risk-high alerts, once per episode."""
+    from stakegraph.alerts.service import scan
+
     settings = cli_settings(ctx)
     with cli_store(ctx) as store:
         result = scan(store, settings)
@@ -231,6 +241,8 @@ def add_webhook(
     description: Annotated[str, typer.Option("--description")] = "",
 ) -> None:
     """Subscribe a URL to alerts; prints the signing secret once."""
+    from stakegraph.alerts.service import create_webhook
+
     settings = cli_settings(ctx)
     with cli_store(ctx) as store:
         webhook = create_webhook(
@@ -318,6 +330,8 @@ def deliver(
     passes: Annotated[int, typer.Option("--passes", min=1, help="Delivery passes at most.")] = 10,
 ) -> None:
     """Deliver what is due in the outbox now (the service does this on its own)."""
+    from stakegraph.alerts.delivery import DeliveryWorker
+
     settings = cli_settings(ctx)
     with cli_store(ctx) as store:
         tried = DeliveryWorker(store, settings).deliver_pending(passes=passes)

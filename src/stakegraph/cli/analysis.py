@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from stakegraph.analysis import Report
-from stakegraph.analysis.portfolio import Portfolio
 from stakegraph.errors import NotFoundError
-from stakegraph.reports import account_report, portfolio_report
 
 from .common import cli_settings, cli_store, console, err_console, fail
+
+if TYPE_CHECKING:
+    # networkx and the metrics load when a report is made, not to register the commands.
+    from stakegraph.analysis import Report
+    from stakegraph.analysis.portfolio import Portfolio
 
 __all__ = ["parse_as_of", "portfolio", "report"]
 
@@ -165,6 +168,8 @@ def report(
     top: int = typer.Option(10, "--top", help="Rows per table in the human summary."),
 ) -> None:
     """The risk report of one account: threads, coverage, key people, recommendations."""
+    from stakegraph.reports import account_report
+
     when = parse_as_of(as_of)
     settings = cli_settings(ctx)
     with cli_store(ctx) as store:
@@ -234,6 +239,8 @@ def portfolio(
     top: int = typer.Option(20, "--top", help="Rows per table in the human summary."),
 ) -> None:
     """Every account ranked by risk and by value at risk, computed in parallel."""
+    from stakegraph.reports import portfolio_report
+
     settings = cli_settings(ctx)
     with (
         cli_store(ctx) as store,

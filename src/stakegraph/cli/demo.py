@@ -9,28 +9,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import typer
 from rich.table import Table
 
-from stakegraph.analysis.portfolio import Portfolio, PortfolioEntry
-from stakegraph.bundle.io import write_bundle
-from stakegraph.demo import DEMO_ACCOUNTS, DEMO_SEED, STORY_ACCOUNTS, demo_records
-from stakegraph.ingest import SECTIONS, Record
-from stakegraph.model import to_utc
-from stakegraph.reports import portfolio_report
-from stakegraph.store import GraphStore
-
-from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console, fail
-from .imports import print_import_report, run_import
+
+if TYPE_CHECKING:
+    from stakegraph.analysis.portfolio import Portfolio, PortfolioEntry
+    from stakegraph.ingest import Record
+    from stakegraph.store import GraphStore
 
 __all__ = ["demo", "demo_ingest_records"]
+
+# The defaults `stakegraph demo --help` shows: stakegraph.demo's DEMO_SEED, DEMO_ACCOUNTS and
+# len(STORY_ACCOUNTS), written out because that module loads the domain model, which the command
+# line imports only to run a command (tests/test_startup.py checks that they agree).
+_DEMO_SEED = 7
+_DEMO_ACCOUNTS = 40
+_STORY_ACCOUNTS = 5
 
 
 def demo_ingest_records(*, seed: int, now: datetime | None, accounts: int) -> Iterator[Record]:
     """The demo portfolio as ingest records, each located by section and id."""
+    from stakegraph.demo import demo_records
+
     for section, record in demo_records(seed=seed, now=now, accounts=accounts):
         yield section, record, f"{section}/{record['id']}"
 
@@ -49,6 +54,8 @@ def _flags(entry: PortfolioEntry) -> str:
 
 
 def _print_headline(portfolio: Portfolio) -> None:
+    from stakegraph.demo import STORY_ACCOUNTS
+
     entries = portfolio.accounts
     levels = portfolio.levels
     single = sum(1 for e in entries if e.threads <= 1)
@@ -103,9 +110,9 @@ def _print_counts(store: GraphStore) -> None:
 
 def demo(
     ctx: typer.Context,
-    seed: int = typer.Option(DEMO_SEED, help="Seed of the generated portfolio."),
+    seed: int = typer.Option(_DEMO_SEED, help="Seed of the generated portfolio."),
     accounts: int = typer.Option(
-        DEMO_ACCOUNTS, min=len(STORY_ACCOUNTS), help="Accounts, the five story accounts included."
+        _DEMO_ACCOUNTS, min=_STORY_ACCOUNTS, help="Accounts, the five story accounts included."
     ),
     now: datetime | None = typer.Option(
         None, help="The time the portfolio is seen from, in UTC (default: now)."
@@ -116,6 +123,15 @@ def demo(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change only."),
 ) -> None:
     """Load a generated demo portfolio: 40 accounts, five of them telling the seed stories."""
+    from stakegraph.bundle.io import write_bundle
+    from stakegraph.demo import demo_records
+    from stakegraph.ingest import SECTIONS
+    from stakegraph.model import to_utc
+    from stakegraph.reports import portfolio_report
+
+    from .alerts import raise_import_alerts
+    from .imports import print_import_report, run_import
+
     as_of = to_utc(now) if now is not None else datetime.now(UTC)
     if output is not None:
         tmp = output.with_name(output.name + ".part")

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import typer
 
-from stakegraph.bundle.io import write_bundle
-
 from .common import cli_store, err_console
 
 
@@ -19,6 +17,8 @@ def export(
     ),
 ) -> None:
     """Export every account, team member, contact and interaction as a bundle."""
+    from stakegraph.bundle.io import write_bundle
+
     with cli_store(ctx) as store:
         if output is None:
             counts = write_bundle(store.export(), sys.stdout)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import (
@@ -23,18 +24,17 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from stakegraph.importers import ImportSource, open_source
-from stakegraph.importers.ics import default_window
-from stakegraph.importers.identity import IdentityIndex
-from stakegraph.importers.mapped_csv import load_mapping
-from stakegraph.importers.records import ImportStats
-from stakegraph.ingest import ImportReport, ingest
-from stakegraph.settings import Settings
-from stakegraph.store import GraphStore
-
-from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console, fail
 from .imports import import_app, print_import_report, write_rejects
+
+if TYPE_CHECKING:
+    # The readers (icalendar, the CSV mappings...) load when their command runs.
+    from stakegraph.importers import ImportSource
+    from stakegraph.importers.identity import IdentityIndex
+    from stakegraph.importers.records import ImportStats
+    from stakegraph.ingest import ImportReport
+    from stakegraph.settings import Settings
+    from stakegraph.store import GraphStore
 
 __all__ = ["run_source"]
 
@@ -51,6 +51,8 @@ _OUR_DOMAINS = typer.Option(
 
 
 def _index(store: GraphStore, settings: Settings, extra_domains: list[str] | None) -> IdentityIndex:
+    from stakegraph.importers.identity import IdentityIndex
+
     domains = [*settings.our_domains, *(d.strip().lower() for d in extra_domains or [])]
     return IdentityIndex.from_identity_rows(store.identity_rows(), domains)
 
@@ -64,6 +66,8 @@ def run_source(
     batch_size: int,
 ) -> ImportReport:
     """Ingest one importer's stream with a progress bar over the bytes it reads."""
+    from stakegraph.ingest import ingest
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -132,6 +136,8 @@ def _run(
     rejects: Path | None,
     our_domains: list[str] | None,
 ) -> None:
+    from .alerts import raise_import_alerts
+
     settings = cli_settings(ctx)
     with cli_store(ctx) as store:
         source = make(_index(store, settings, our_domains))
@@ -151,6 +157,8 @@ def import_salesforce(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import a Salesforce data export: Account, User, Contact, Task, Event ... CSV files."""
+    from stakegraph.importers import open_source
+
     if not folder.is_dir():
         fail(f"{folder} is not a folder")
     _run(
@@ -172,6 +180,8 @@ def import_hubspot(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import HubSpot exports: companies, contacts, calls, meetings, emails (and owners)."""
+    from stakegraph.importers import open_source
+
     if not folder.is_dir():
         fail(f"{folder} is not a folder")
     _run(
@@ -195,6 +205,9 @@ def import_csv(
     rejects: Path | None = _REJECTS,
 ) -> None:
     """Import any CSV through a mapping file (see examples/mapping-contacts.toml)."""
+    from stakegraph.importers import open_source
+    from stakegraph.importers.mapped_csv import load_mapping
+
     load_mapping(mapping)  # a bad mapping is an error before the store is opened
     _run(
         ctx,
@@ -230,6 +243,9 @@ def import_ics(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import calendars: meetings between our people and tracked accounts' contacts."""
+    from stakegraph.importers import open_source
+    from stakegraph.importers.ics import default_window
+
     start, end = default_window()
     window = (_day(since, after=False) or start, _day(until, after=True) or end)
     _run(
@@ -251,6 +267,8 @@ def import_mail(
     our_domain: list[str] | None = _OUR_DOMAINS,
 ) -> None:
     """Import mail headers (never bodies): emails between our people and contacts."""
+    from stakegraph.importers import open_source
+
     _run(
         ctx,
         "mail",

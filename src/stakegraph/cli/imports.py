@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from stakegraph.bundle.io import read_bundle_file
-from stakegraph.ingest import SECTIONS, ImportReport, InWorker, ingest
-from stakegraph.store import GraphStore
-
-from .alerts import raise_import_alerts
 from .common import cli_settings, cli_store, console, err_console
+
+if TYPE_CHECKING:
+    from stakegraph.ingest import ImportReport
+    from stakegraph.store import GraphStore
 
 __all__ = ["import_app", "print_import_report", "run_import"]
 
@@ -50,6 +49,8 @@ def run_import(
     total: int | None = None,
 ) -> ImportReport:
     """Ingest ``records`` with a progress bar on the terminal."""
+    from stakegraph.ingest import ingest
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -83,6 +84,8 @@ def write_rejects(report: ImportReport, path: Path) -> None:
 
 def print_import_report(report: ImportReport, rejects_path: Path | None) -> None:
     """The summary table, the first rejects, and where the rest are."""
+    from stakegraph.ingest import SECTIONS
+
     title = f"{report.source}" + (" (dry run: nothing written)" if report.dry_run else "")
     table = Table(title=title)
     for column in ("", "created", "updated", "unchanged", "rejected"):
@@ -123,6 +126,11 @@ def import_bundle(
     ),
 ) -> None:
     """Import a bundle file: validated, idempotent, bad records reported and skipped."""
+    from stakegraph.bundle.io import read_bundle_file
+    from stakegraph.ingest import InWorker
+
+    from .alerts import raise_import_alerts
+
     settings = cli_settings(ctx)
     records: Any = read_bundle_file(file)
     if 0 < settings.import_worker_min_bytes <= file.stat().st_size:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stakegraph.keys import Scope, new_api_key
+from stakegraph.scopes import Scope
 
 from .common import cli_store, fail
 
@@ -35,6 +35,8 @@ def create(
         account_list = [a.strip() for a in accounts.split(",") if a.strip()]
         if not account_list:
             fail("--accounts needs at least one account id", 2)
+    from stakegraph.keys import new_api_key
+
     key, record = new_api_key(scope, accounts=account_list, name=name)
     with cli_store(ctx) as store:
         store.save_api_key(record)

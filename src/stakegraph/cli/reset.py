@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import typer
 
-from stakegraph.settings import Settings
-
 from .common import cli_settings, cli_store, err_console
+
+if TYPE_CHECKING:
+    from stakegraph.settings import Settings
 
 
 def _where(settings: Settings) -> str:

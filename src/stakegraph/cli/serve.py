@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stakegraph.errors import StakegraphError
-from stakegraph.store import GraphStore
 
 from .common import cli_settings, fail
+
+if TYPE_CHECKING:
+    from stakegraph.store import GraphStore
 
 __all__ = ["serve"]
 
