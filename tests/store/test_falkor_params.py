@@ -115,3 +115,22 @@ def test_entities_refuse_a_nul_character_in_words() -> None:
     for bad in ({"id": "a\x00"}, {"domains": ["x\x00.example"]}):
         with pytest.raises(ValidationError):
             Account.model_validate({"id": "a", "name": "A", **bad})
+
+
+@pytest.mark.store
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_replies_read_without_the_client_parser_are_what_it_reads(
+    store: GraphStore, value: Any
+) -> None:
+    # Maps (properties(n), say) included: stakegraph reads plain replies itself.
+    from falkordb.query_result import QueryResult
+
+    from stakegraph.store.falkor import _records
+
+    graph = store._graph  # type: ignore[attr-defined]
+    query = cypher_params({"v": value}) + "RETURN $v AS v, {a: $v, b: [$v, {c: $v}]} AS m"
+    reply = store._query(query)  # type: ignore[attr-defined]
+    ours = _records(reply, graph)
+    theirs = QueryResult(graph, reply).result_set
+    assert ours == [{"v": theirs[0][0], "m": theirs[0][1]}]
+    assert ours[0]["m"]["b"][1]["c"] == ours[0]["v"]

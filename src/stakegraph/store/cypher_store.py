@@ -546,11 +546,12 @@ class CypherStore(GraphStore):
         tie_sets = (
             None if full else self._meanwhile("get_account_tie_sets", {"account_id": account_id})
         )
-        account = self.get_account(account_id)
-        if account is None:
-            raise NotFoundError(f"no account with id {account_id!r}")
+        # The account and its contacts' cards in one read.
         rows = self._run("get_account_contact_cards", {"account_id": account_id})
-        cards: list[str] = rows[0]["cards"] if rows else []
+        if not rows or rows[0]["account"] is None:
+            raise NotFoundError(f"no account with id {account_id!r}")
+        account = records.account_from_props(rows[0]["account"])
+        cards: list[str] = rows[0]["cards"]
         if all(cards):
             contacts = tuple(sorted(records.contacts_from_cards(cards), key=_by_id))
         else:  # written before contacts had cards

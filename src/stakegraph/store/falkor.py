@@ -170,7 +170,7 @@ class _NotPlain(Exception):
 
 def _plain(cell: list[Any]) -> Any:
     # One value of a compact reply, as falkordb's parse_scalar reads it, for the kinds stakegraph
-    # queries return: null, string, integer, boolean, double and lists of them.
+    # queries return: null, string, integer, boolean, double, and lists and maps of them.
     kind, value = cell
     if kind == 2:
         return value.decode() if isinstance(value, bytes) else str(value)
@@ -184,6 +184,9 @@ def _plain(cell: list[Any]) -> Any:
         return (value.decode() if isinstance(value, bytes) else value) == "true"
     if kind == 6:
         return [_plain(item) for item in value]
+    if kind == 10:  # a map (properties(n)): keys and values alternate, keys as plain strings
+        keys = [key.decode() if isinstance(key, bytes) else str(key) for key in value[::2]]
+        return dict(zip(keys, map(_plain, value[1::2]), strict=True))
     raise _NotPlain
 
 
