@@ -121,3 +121,15 @@ def test_the_demo_defaults_the_help_shows_are_the_demo_s() -> None:
     assert cli_demo._DEMO_SEED == demo.DEMO_SEED
     assert cli_demo._DEMO_ACCOUNTS == demo.DEMO_ACCOUNTS
     assert len(demo.STORY_ACCOUNTS) == cli_demo._STORY_ACCOUNTS
+
+
+def test_an_import_without_role_changes_does_not_load_the_alert_rules() -> None:
+    # The end of every `stakegraph import`: no role change, nothing to alert on, no networkx.
+    loaded = _loaded_after(
+        "from stakegraph.cli.alerts import raise_import_alerts\n"
+        "from stakegraph.ingest import ImportReport\n"
+        "assert raise_import_alerts(None, None, ImportReport(source='x')) == []"
+    )
+    assert "stakegraph.ingest" in loaded
+    assert "networkx" not in loaded
+    assert "stakegraph.alerts.service" not in loaded

@@ -48,6 +48,10 @@ def raise_import_alerts(store: GraphStore, settings: Settings, report: ImportRep
     """Raise the alerts of an import's role changes and say so; an alerting failure only warns
     (the import itself is written).
     """
+    if report.dry_run or not report.role_changes:
+        # What alert_on_import does first: said here, an import without role changes does not
+        # load the alert rules (and with them networkx and the analysis) only to learn it.
+        return []
     from stakegraph.alerts.service import alert_on_import
 
     try:
