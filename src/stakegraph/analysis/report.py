@@ -19,7 +19,6 @@ from stakegraph.analysis.alignment import executive_ties, function_alignment
 from stakegraph.analysis.coverage import covered_contacts, senior_coverage
 from stakegraph.analysis.graph import (
     OURS,
-    THEIRS,
     LiveTieList,
     relationship_graph,
     senior_staff,
@@ -364,10 +363,10 @@ def _people(G: nx.Graph, ours: set[str]) -> MadeWhenRead[Person]:
     nodes = dict(G.nodes(data=True))  # the graph's own attribute dicts: nothing is copied
 
     def make() -> list[Person]:
+        order = sorted(ours) + sorted(n for n in nodes if n not in ours)
         return [_person(node, nodes[node], node in ours) for node in order]
 
-    order = sorted(ours) + sorted(n for n in nodes if n not in ours)
-    return MadeWhenRead.later(make, len(order))
+    return MadeWhenRead.later(make, len(nodes))
 
 
 def _person(node: str, data: dict[str, Any], ours: bool) -> Person:
@@ -459,8 +458,9 @@ def _report(
     as_of = to_utc(snapshot.as_of)
     G = relationship_graph(snapshot, (), settings)
     nodes = G.nodes
-    ours = {n for n, side in nodes(data="side") if side == OURS}
-    theirs = {n for n, side in nodes(data="side") if side == THEIRS}
+    # The graph holds every one of our team (side OURS) and the active contacts (THEIRS).
+    ours = {member.id for member in snapshot.team}
+    theirs = set(G) - ours
     tied = tie_columns(snapshot, settings).between(ours, theirs)
     # Every metric reads the live ties alone, and every one takes them as this sorted list: the
     # graph keeps the people and the org chart, and adding thousands of tie edges that nothing
