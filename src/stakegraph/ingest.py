@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -265,6 +266,11 @@ def _validated(source: InWorker, name: str) -> Iterator[Validated | Reject]:
         worker.join()
 
 
+_IN_FLIGHT = 3
+"""Batches begun and not ended: the database has the next ones queued while this process
+checks and folds, so a moment this process waits for a core does not leave it idle."""
+
+
 @dataclass(frozen=True)
 class _Begun:
     """A batch sent to the store, its answer not read yet."""
@@ -307,11 +313,11 @@ class _Pipeline:
         self.manager_of: dict[str, str | None] = {}
         self.stored_managers: dict[str, str | None] = {}
         # Each batch of contacts or interactions is begun (sent to the database) before the
-        # batch before it is ended (its answer read), so the database goes from one batch
-        # straight to the next while this process checks and folds. What a batch did is
-        # counted (by its callback) when it ends; every other use of the store reads the
-        # answers due first. See _begin for when a batch waits for the one before.
-        self._begun: _Begun | None = None
+        # batches before it are ended (their answers read), so the database goes from one
+        # batch straight to the next while this process checks and folds. What a batch did
+        # is counted (by its callback) when it ends; every other use of the store reads the
+        # answers due first. See _begin for when a batch waits for the ones before.
+        self._begun: deque[_Begun] = deque()
 
     def reject(
         self,
@@ -366,17 +372,17 @@ class _Pipeline:
         return self.report
 
     def close(self) -> None:
-        """End a batch still begun (also when the import is abandoned by an error)."""
-        begun, self._begun = self._begun, None
-        if begun is not None:
+        """End the batches still begun (also when the import is abandoned by an error)."""
+        while self._begun:
+            begun = self._begun.popleft()
             # Its records may be written: interactions' ties are folded as they would be.
             with contextlib.suppress(StakegraphError):
                 begun.end()
 
     def _settle(self) -> None:
-        """End the batch begun last, and count what it did."""
-        begun, self._begun = self._begun, None
-        if begun is not None:
+        """End every batch begun, in order, and count what each did."""
+        while self._begun:
+            begun = self._begun.popleft()
             begun.written(begun.end())  # the write's own error, if it failed, surfaces here
 
     def _begin(
@@ -388,23 +394,25 @@ class _Pipeline:
         *,
         refers_to: Iterable[str] = (),
     ) -> None:
-        """Begin a batch (``start`` sends it), then end the batch begun before it.
+        """Begin a batch (``start`` sends it); end the oldest once more than
+        :data:`_IN_FLIGHT` are begun.
 
         The store writes a batch whose create it refuses (an id is stored) again when it
-        ends, after the one begun next: so a batch of the same section that shares an id with
-        the batch before, or refers to one of its ids (a manager), waits for it to end first.
+        ends, after the ones begun since: so a batch of the same section that shares an id
+        with a batch still begun, or refers to one of its ids (a manager), waits for those to
+        end first.
         """
-        before = self._begun
-        if (
-            before is not None
-            and before.section == section
-            and not (ids.isdisjoint(before.ids) and before.ids.isdisjoint(refers_to))
+        refers = set(refers_to)
+        if any(
+            before.section == section
+            and not (ids.isdisjoint(before.ids) and before.ids.isdisjoint(refers))
+            for before in self._begun
         ):
             self._settle()
-            before = None
-        self._begun = _Begun(section, ids, start(), written)
-        if before is not None:
-            before.written(before.end())
+        self._begun.append(_Begun(section, ids, start(), written))
+        while len(self._begun) > _IN_FLIGHT:
+            begun = self._begun.popleft()
+            begun.written(begun.end())
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
         known = self.known[section]

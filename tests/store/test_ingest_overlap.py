@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from stakegraph.errors import StoreError
-from stakegraph.ingest import Record, Reject, ingest
+from stakegraph.ingest import _IN_FLIGHT, Record, Reject, ingest
 from stakegraph.store import GraphStore
 
 from . import sample
@@ -118,10 +118,11 @@ def test_each_batch_is_begun_before_the_one_before_ends(store: GraphStore) -> No
     report = ingest(watched, _records(95), source="t", batch_size=10)  # type: ignore[arg-type]
     assert report.ok and report.counts["interactions"].created == 95
     assert watched.overlaps == 0
-    # Ten batches: batch k + 1 is sent to the database before batch k's answer is read.
-    assert watched.interaction_events == ["begin 0"] + [
-        event for k in range(1, 10) for event in (f"begin {k}", f"end {k - 1}")
-    ] + ["end 9"]
+    # Ten batches: batch k is ended (its answer read) once batch k + _IN_FLIGHT was sent.
+    ahead = _IN_FLIGHT
+    assert watched.interaction_events == [f"begin {k}" for k in range(ahead)] + [
+        event for k in range(ahead, 10) for event in (f"begin {k}", f"end {k - ahead}")
+    ] + [f"end {k}" for k in range(10 - ahead, 10)]
     snap = store.account_snapshot("northwind", sample.T0 + timedelta(days=30))
     assert snap.ties is not None
     assert {(t.team_id, t.contact_id): t.count for t in snap.ties} == {
@@ -146,8 +147,8 @@ def test_nothing_is_written_after_ingest_raises(store: GraphStore) -> None:
 
     with pytest.raises(RuntimeError, match="the source broke"):
         ingest(watched, broken(), source="t", batch_size=10)  # type: ignore[arg-type]
-    # Both full batches were written; the second one was still to be ended when the source
-    # broke (its answer takes 0.2 s), and the import raised only once it was.
+    # Both full batches were written; they were still to be ended when the source broke
+    # (each answer takes 0.2 s), and the import raised only once they were.
     assert watched.interaction_events == ["begin 0", "begin 1", "end 0", "end 1"]
     assert watched.writes_done == 3  # the contacts, then two batches of interactions
     assert store.counts()["interactions"] == 20
@@ -177,11 +178,16 @@ def test_contacts_are_written_in_the_background_too(store: GraphStore) -> None:
 
     report = ingest(watched, records(), source="t", batch_size=5)  # type: ignore[arg-type]
     assert watched.overlaps == 0 and watched.writes_done == 8
-    # c5-c9 report to c1 and c2 (in batch 0): batch 1 is begun once batch 0 has ended. c10-c14
-    # report to c3 and c4 (batch 0 too): batch 2 is begun before batch 1 ends.
+    # Batch k holds c(5k)..c(5k+4), and ck reports to c((k-1)//3). Batch 1 (c5-c9) reports to
+    # c1, c2 (batch 0, still begun): it is begun once batch 0 has ended. Batch 2 reports to
+    # c3, c4 (batch 0, ended): it is begun before batch 1 ends. Batch 3 reports to c5, c6
+    # (batch 1, still begun): every batch begun ends first. Batches 4-6 report to ended
+    # batches: three are begun before the first of them ends.
     events = watched.events
     assert events.index("end c0") < events.index("begin c1")
     assert events.index("begin c2") < events.index("end c1")
+    assert events.index("end c2") < events.index("begin c3")
+    assert events.index("begin c6") < events.index("end c4")
     assert report.counts["contacts"].created == 40
     assert [(r.id, r.field) for r in report.rejects] == [("c-carl", "reports_to")]
     got = store.get_contacts([f"c{k}" for k in range(40)])
