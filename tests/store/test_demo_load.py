@@ -84,6 +84,7 @@ def test_cli_demo_loads_and_summarises(settings: Settings) -> None:
     assert "created" in result.output
     assert "The store now holds 6 accounts, 25 team members" in result.output
     assert "Portfolio:" in result.output and "What to look for:" in result.output
+    assert "Next: stakegraph report northwind" in result.output
     again = CliRunner().invoke(app, args, env=env)
     assert again.exit_code == 0, again.output
     assert "unchanged" in again.output

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
 import typer
 from rich.table import Table
 
@@ -160,6 +159,8 @@ def demo(
         # The headline is `stakegraph portfolio`'s, over everything the store now holds.
         portfolio = portfolio_report(settings, as_of=as_of, store=store)
     _print_headline(portfolio)
-    root = ctx.find_root().command
-    if isinstance(root, click.Group) and "report" in root.commands:
+    # Only when `report` is a sibling command (not when the demo runs in another app). Duck
+    # typed: typer ships its own copy of click, whose groups are no click.Group.
+    commands = getattr(ctx.find_root().command, "commands", None)
+    if isinstance(commands, dict) and "report" in commands:
         console.print("Next: [bold]stakegraph report northwind[/] shows who that account hangs on.")
