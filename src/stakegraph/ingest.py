@@ -10,8 +10,9 @@ is reported with its location, field and reason; it never stops the rest.
 Sections are written in dependency order (accounts, team, contacts, interactions): before a batch
 of one section is written, the pending batches of the sections it depends on are written first.
 A contact whose manager has not been seen yet waits until the manager arrives or the
-interactions start; memory stays bounded by the batch size plus the ids seen. A batch of
-interactions is written by a background thread while the next one is read and validated.
+interactions start; memory stays bounded by the batch size plus the ids seen. Batches of
+contacts and interactions are sent to the store ahead of reading the answers to the ones before
+(up to :data:`_IN_FLIGHT`), so the database writes while the next batch is read and checked.
 """
 
 from __future__ import annotations
