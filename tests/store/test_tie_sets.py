@@ -264,6 +264,33 @@ def test_folded_deltas_are_the_sequential_sums_bit_for_bit() -> None:
     got = session._sums.entries()
     assert {c: e for c, e in want.items() if e} == got
     assert session.pending == len(got)
+    # A first import's flush encodes them all at once: the same strings encode writes.
+    assert session._sums.encoded() == {c: tiesets.encode(e) for c, e in got.items()}
+
+
+@pytest.mark.unit
+def test_tie_sets_encoded_at_once_are_those_encode_writes() -> None:
+    """Team ids of any text, in any order of arrival; pairs with one kind or all six."""
+    import random
+
+    rng = random.Random(11)
+    teams = ["t-b", "t-a", "Zoë", 't"q', "t\\s", "ünï", "t10", "t9", "\u4e2d", "a b"]
+    rows = []
+    for n in range(2000):
+        kind = rng.choice(("meeting", "call", "email", "event", "message"))
+        rows.append(
+            (f"i{n}", "a", kind, 1_700_000_000_000 + rng.randrange(-10**11, 10**11),
+             rng.sample(teams, rng.randrange(1, 4)),
+             rng.sample([f"c{k}" for k in range(60)], rng.randrange(1, 3)),
+             None, False, None, None, rng.choice((None, "outbound")), rng.choice((None, False)))
+        )  # fmt: skip
+    sums = tiesets._PairSums()
+    for start in range(0, len(rows), 300):
+        sums.add(rows[start : start + 300], 90.0)
+    encoded = sums.encoded()
+    assert encoded == {c: tiesets.encode(e) for c, e in sums.entries().items()}
+    assert {c: tiesets.decode(d) for c, d in encoded.items()} == sums.entries()
+    assert tiesets._PairSums().encoded() == {}
 
 
 def _first_format(entries: tiesets.Entries) -> str:
