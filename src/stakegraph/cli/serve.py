@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +13,8 @@ from stakegraph.errors import StakegraphError
 from .common import cli_settings, fail
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from stakegraph.store import GraphStore
 
 __all__ = ["serve"]
@@ -56,9 +60,27 @@ def serve(
             app, host=settings.host, port=settings.port, log_level=log_level, access_log=False
         )
         typer.echo(f"stakegraph serving on http://{settings.host}:{settings.port}/", err=True)
+        _stop_cleanly_on_signals()
         uvicorn.Server(config).run()
     finally:
         store.close()
+
+
+def _stop_cleanly_on_signals() -> None:
+    """Make SIGTERM and SIGINT end ``serve`` through its ``finally``, which closes the store.
+
+    uvicorn shuts down gracefully on either signal and then raises it again under the handler
+    that was installed before it started. Under the default handlers a SIGTERM would end the
+    process right there, before the store closed, leaving the embedded database server running
+    with nobody to stop it; a SIGINT would surface as click's "Aborted!" and exit status 1.
+    """
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
 
 
 def _load_demo(store: GraphStore) -> None:
