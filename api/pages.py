@@ -20,6 +20,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from stakegraph.analysis.caveats import NO_SENIOR_STAFF, NO_TIES
 from stakegraph.analysis.report import Report
 from stakegraph.errors import AuthError, StakegraphError
 from stakegraph.keys import Principal, Scope
@@ -92,6 +93,7 @@ def _environment() -> jinja2.Environment:
     env.filters["money"] = _fmt_money
     env.filters["pct"] = _fmt_pct
     env.filters["days"] = _fmt_days
+    env.globals["caveats"] = {"no_senior_staff": NO_SENIOR_STAFF, "no_ties": NO_TIES}
     return env
 
 

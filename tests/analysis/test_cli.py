@@ -62,6 +62,22 @@ def healthy() -> AccountSnapshot:
     )
 
 
+def mail_only() -> AccountSnapshot:
+    """What a mailbox import alone gives: contacts with no title, outbound mail never answered."""
+    at = {"account_id": "initrode"}
+    unanswered = {"direction": "outbound", "answered": False, **at}
+    return snapshot(
+        contacts=[contact("colette", None, **at), contact("pat", None, **at)],
+        team=[member("louise")],
+        interactions=[
+            interaction(["louise"], [who], "email", days_ago=d, **unanswered)
+            for d, who in ((3, "colette"), (5, "pat"), (9, "colette"))
+        ],
+        id="initrode",
+        name="Initrode",
+    )
+
+
 def _load(store: GraphStore, *snaps: AccountSnapshot) -> None:
     for snap in snaps:
         store.upsert_accounts([snap.account])
@@ -119,6 +135,30 @@ def test_report_for_humans_names_the_people(env: dict[str, str]) -> None:
     assert "Single point" in out and "YES" in out
     # Marcus is recommended, with a warm path (not "no warm path").
     assert "Marcus" in out and "→" in out and "no warm path" not in out
+
+
+def test_report_for_humans_says_when_nothing_is_known_rather_than_all_is_well(
+    env: dict[str, str], store: GraphStore
+) -> None:
+    _load(store, mail_only())
+    result = CliRunner().invoke(app, ["report", "initrode", "--as-of", AS_OF], env=env)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())  # rich wraps long lines
+    assert "Threads to the senior staff: 0 (no thread at all)" in out
+    assert "single-threaded" not in out
+    # No contact has a title: "uncovered: none" alone would read as "everyone is covered".
+    assert "uncovered: none, because no contact here has a senior title" in out
+    # Three emails, none answered: none counts, and the report says why there is no tie.
+    assert "Last interaction 3 days ago" in out
+    assert "No tie at all: none of the interactions on record makes a tie" in out
+    assert "STAKEGRAPH_ANALYSIS_COUNT_UNANSWERED_OUTBOUND_EMAIL=true" in out
+
+
+def test_report_for_humans_names_no_caveat_where_there_is_none(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(app, ["report", "globex", "--as-of", AS_OF], env=env)
+    out = " ".join(result.stdout.split())
+    assert "(single-threaded)" in out
+    assert "No tie at all" not in out and "because no contact" not in out
 
 
 def test_unknown_account_exits_2_with_one_line(env: dict[str, str]) -> None:

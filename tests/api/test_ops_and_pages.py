@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from stakegraph.model import Account, Contact, Interaction, TeamMember
 from stakegraph.store import GraphStore
 
 from . import data
@@ -105,3 +107,35 @@ def test_error_pages_are_html(open_service: Service) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "Not found" in response.text
+
+
+def test_account_page_says_when_nothing_is_known_rather_than_all_is_well(
+    open_service: Service, store: GraphStore
+) -> None:
+    """A mailbox import alone: contacts with no title, outbound mail nobody answered."""
+    now = datetime.now(UTC)
+    store.upsert_accounts([Account(id="initrode", name="Initrode")])
+    store.upsert_team([TeamMember(id="louise", name="Louise", role="account_exec")])
+    store.upsert_contacts(
+        [Contact(id=f"initrode-{n}", account_id="initrode", name=n) for n in ("colette", "pat")]
+    )
+    store.upsert_interactions(
+        [
+            Interaction(id=f"mail-{d}", account_id="initrode", kind="email",
+                        occurred_at=now - timedelta(days=d), direction="outbound",
+                        answered=False, team_ids=["louise"], contact_ids=[f"initrode-{who}"])
+            for d, who in ((3, "colette"), (5, "pat"))
+        ]
+    )  # fmt: skip
+    with open_service.client() as http:
+        page = http.get("/accounts/initrode").text
+        healthy = http.get("/accounts/acme").text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "0 threads to senior staff — no thread at all" in text
+    assert "single-threaded" not in text
+    assert 'id="no-senior-staff"' in page and 'id="no-ties"' in page
+    assert "No senior staff known: no contact here has a senior title" in text
+    assert "Every senior person has a live tie" not in text
+    assert "the senior staff are covered" not in text
+    assert "STAKEGRAPH_ANALYSIS_COUNT_UNANSWERED_OUTBOUND_EMAIL=true" in text
+    assert 'id="no-senior-staff"' not in healthy and 'id="no-ties"' not in healthy

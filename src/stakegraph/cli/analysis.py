@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from stakegraph.analysis.caveats import NO_SENIOR_STAFF, NO_TIES
 from stakegraph.errors import NotFoundError
 
 from .common import cli_settings, cli_store, console, err_console, fail
@@ -89,19 +90,27 @@ def _print_report(report: Report, top: int) -> None:
             f"Value at risk {report.value_at_risk:,.0f} of {report.annual_value or 0:,.0f} a year",
             highlight=False,
         )
-    threaded = "single-threaded" if report.threads.single_threaded else "multi-threaded"
+    if report.threads.senior == 0:
+        threaded = "no thread at all"
+    else:
+        threaded = "single-threaded" if report.threads.single_threaded else "multi-threaded"
     console.print(
         f"Threads to the senior staff: {report.threads.senior} ({threaded}); "
         f"over all contacts: {report.threads.all}",
         highlight=False,
     )
     console.print(f"  hangs on: {_who(report, report.threads.cover, names)}", highlight=False)
-    uncovered = ", ".join(names.get(i, i) for i in report.coverage.uncovered) or "none"
+    if report.coverage.senior_staff:
+        uncovered = ", ".join(names.get(i, i) for i in report.coverage.uncovered) or "none"
+    else:
+        uncovered = f"none, because {NO_SENIOR_STAFF}"
     console.print(
         f"Senior coverage {_pct(report.coverage.senior)}, reach {_pct(report.coverage.reach)};"
         f" uncovered: {uncovered}",
         highlight=False,
     )
+    if report.last_interaction_at is not None and not report.ties:
+        console.print(f"No tie at all: {NO_TIES}", style="red", highlight=False)
     if report.days_since_last_interaction is None:
         console.print("Never talked to.", style="red")
     else:
