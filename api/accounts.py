@@ -9,12 +9,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BeforeValidator
 
 from stakegraph.analysis.report import Report, RiskLevel
 from stakegraph.errors import StakegraphError, ValidationFailed
 from stakegraph.keys import Principal
 from stakegraph.maps import build_map, render_map_page
-from stakegraph.model import Account
+from stakegraph.model import Account, as_of_time
 from stakegraph.store.base import GraphStore
 
 from .auth import ensure_visible
@@ -43,9 +44,18 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/v1", tags=["accounts"], responses={401: {"model": ErrorBody}})
 
+
+def _as_of(value: object) -> object:
+    return as_of_time(value) if isinstance(value, str) else value
+
+
 AsOf = Annotated[
     datetime | None,
-    Query(description="Report as of this time (ISO 8601; default now). Naive times are UTC."),
+    BeforeValidator(_as_of),
+    Query(
+        description="Report as of this time (ISO 8601; default now). A bare date means the end "
+        "of that day, UTC, as on the command line; a time without an offset is UTC."
+    ),
 ]
 Sort = Literal["risk", "value_at_risk", "name"]
 
@@ -237,11 +247,16 @@ async def get_recommendations(
     summary="Risk month by month",
 )
 async def get_history(
-    account_id: str, principal: ReadKey, reports: ReportsDep, settings: SettingsDep
+    account_id: str,
+    principal: ReadKey,
+    reports: ReportsDep,
+    settings: SettingsDep,
+    as_of: AsOf = None,
 ) -> History:
-    """The risk score at monthly as-of points over the last ``history_months`` months."""
+    """The risk score at monthly as-of points over the ``history_months`` months up to
+    ``as_of`` (default now)."""
     ensure_visible(principal, account_id)
-    points = await reports.history(account_id)
+    points = await reports.history(account_id, as_of=as_of)
     return History(
         account_id=account_id,
         points=[

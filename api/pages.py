@@ -9,6 +9,8 @@ accepted on GET and HEAD only (a cookie can then never authorise a write).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,9 +24,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stakegraph.analysis.caveats import NO_SENIOR_STAFF, NO_TIES
 from stakegraph.analysis.report import Report
-from stakegraph.errors import AuthError, StakegraphError
+from stakegraph.errors import AuthError, StakegraphError, ValidationFailed
 from stakegraph.keys import Principal, Scope
 from stakegraph.maps import build_map, render_map_fragment
+from stakegraph.model import as_of_time
 
 from .auth import KEY_COOKIE, KeyRing, ensure_visible
 from .deps import current_principal
@@ -190,21 +193,32 @@ async def portfolio_page(request: Request) -> Response:
     )
 
 
+def _page_as_of(text: str | None) -> datetime | None:
+    """The page's ``as_of`` (a date from its form, or any ISO time), read as everywhere else."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return as_of_time(text)
+    except ValueError as exc:
+        raise ValidationFailed(f"as_of: {exc}") from exc
+
+
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
-async def account_page(request: Request, account_id: str) -> Response:
+async def account_page(request: Request, account_id: str, as_of: str | None = None) -> Response:
     """One account: risk parts, the people it hangs on, the uncovered, recommendations with warm
-    paths, alignment by function, risk history and the map."""
+    paths, alignment by function, risk history and the map; ``?as_of=`` rewinds all of it."""
     reports: ReportService = request.app.state.reports
     settings = request.app.state.settings
     try:
         principal = await _principal(request)
         ensure_visible(principal, account_id)
-        reported = await reports.reported(account_id)
+        when = _page_as_of(as_of)
+        reported = await reports.reported(account_id, as_of=when)
     except StakegraphError as error:
         return _error_page(error)
     history: list[HistoryPoint] | None
     try:
-        history = await asyncio.shield(reports.history(account_id))
+        history = await asyncio.shield(reports.history(account_id, as_of=when))
     except StakegraphError:
         history = None
 
@@ -222,15 +236,15 @@ async def account_page(request: Request, account_id: str) -> Response:
     except StakegraphError as error:
         return _error_page(error)
     report = reported.report
-    try:
-        open_alerts = await run_in_threadpool(
-            request.app.state.store.list_alerts,
-            account_ids=[account_id],
-            open_only=True,
-            limit=20,
-        )
-    except StakegraphError:
-        open_alerts = []  # the page still shows the report
+    open_alerts = []  # alerts are today's: a rewound page does not show them
+    if when is None:
+        with contextlib.suppress(StakegraphError):  # the page still shows the report
+            open_alerts = await run_in_threadpool(
+                request.app.state.store.list_alerts,
+                account_ids=[account_id],
+                open_only=True,
+                limit=20,
+            )
     people = _people(report)
     for contact in reported.snapshot.contacts:
         people.setdefault(
@@ -251,6 +265,7 @@ async def account_page(request: Request, account_id: str) -> Response:
         account_map=account_map,
         map_html=map_html,
         open_alerts=open_alerts,
+        rewound=when is not None,
         part_max={
             "threads": max(settings.analysis.threads_points, default=0.0),
             "senior_coverage": settings.analysis.senior_coverage_points,

@@ -308,11 +308,16 @@ class ReportService:
         """The report of ``account_id``."""
         return (await self.reported(account_id, as_of=as_of, without=without)).report
 
-    async def history(self, account_id: str) -> list[HistoryPoint]:
-        """Risk at monthly as-of points over the last ``history_months`` months."""
-        now = datetime.now(UTC)
-        key = ("history", account_id)
-        return await self._get(key, lambda: self._compute_history(account_id, now), expires=True)
+    async def history(
+        self, account_id: str, *, as_of: datetime | None = None
+    ) -> list[HistoryPoint]:
+        """Risk at monthly as-of points over the ``history_months`` months up to ``as_of``
+        (default now)."""
+        until = datetime.now(UTC) if as_of is None else to_utc(as_of)
+        key = ("history", account_id, None if as_of is None else until)
+        return await self._get(
+            key, lambda: self._compute_history(account_id, until), expires=as_of is None
+        )
 
     async def many(self, account_ids: Sequence[str]) -> dict[str, Report | Exception]:
         """Reports of many accounts (a portfolio), the whole batch bounded by

@@ -170,6 +170,10 @@ def test_the_account_page_shows_open_alerts(service: Service) -> None:
     assert "Vera VP (VP IT → SVP Operations) at Acme Corp" in page.text
     other = service.client("reader").get("/accounts/globex")
     assert 'id="alerts"' not in other.text
+    # Alerts are today's: the page rewound to a past day leaves them out, and says so.
+    rewound = service.client("reader").get("/accounts/acme", params={"as_of": "2024-01-01"})
+    assert rewound.status_code == 200
+    assert 'id="alerts"' not in rewound.text and "Open alerts are not shown" in rewound.text
 
 
 def test_the_service_scans_on_its_own(settings: Settings, store: GraphStore) -> None:

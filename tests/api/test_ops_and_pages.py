@@ -139,3 +139,23 @@ def test_account_page_says_when_nothing_is_known_rather_than_all_is_well(
     assert "the senior staff are covered" not in text
     assert "STAKEGRAPH_ANALYSIS_COUNT_UNANSWERED_OUTBOUND_EMAIL=true" in text
     assert 'id="no-senior-staff"' not in healthy and 'id="no-ties"' not in healthy
+
+
+def test_account_page_rewinds_to_a_date(open_service: Service) -> None:
+    with open_service.client() as http:
+        today = http.get("/accounts/globex").text
+        then = http.get("/accounts/globex", params={"as_of": "2020-01-01"})
+        bad = http.get("/accounts/globex", params={"as_of": "yesterday"})
+    assert 'id="as-of-form"' in today and 'name="as_of" value=""' in today
+    assert 'id="rewound"' not in today and "back to now" not in today
+    assert then.status_code == 200
+    page = then.text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert 'name="as_of" value="2020-01-01"' in page and "back to now" in page
+    assert "As of 01 Jan 2020 23:59 UTC" in text
+    assert 'id="rewound"' in page and "as they are today" in text
+    # Nothing had happened by then: the tiles are those of an account never talked to.
+    assert "0 threads to senior staff — no thread at all" in text
+    assert "2 threads to senior staff" in " ".join(re.sub(r"<[^>]+>", " ", today).split())
+    assert bad.status_code == 422
+    assert "as_of: not an ISO date or time: &#39;yesterday&#39;" in bad.text

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+
+from stakegraph.cli.analysis import parse_as_of
+from stakegraph.model import format_utc
 
 from .conftest import Service
 
@@ -76,6 +81,31 @@ def test_report_as_of_a_past_date(open_service: Service) -> None:
     assert past["days_since_last_interaction"] is None
 
 
+def test_a_bare_date_means_the_end_of_that_day_as_on_the_command_line(
+    open_service: Service,
+) -> None:
+    # globex's last meeting was two days ago at this time of day: on that day, after midnight.
+    day = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    with open_service.client() as http:
+        by_day = http.get("/v1/accounts/globex/report", params={"as_of": day})
+        by_time = http.get("/v1/accounts/globex/report", params={"as_of": f"{day}T23:59:59.999Z"})
+        coverage = http.get("/v1/accounts/globex/coverage", params={"as_of": day})
+    assert by_day.status_code == 200, by_day.text
+    assert by_day.json()["as_of"] == f"{day}T23:59:59.999Z" == coverage.json()["as_of"]
+    assert by_day.json() == by_time.json()
+    assert by_day.json()["as_of"] == format_utc(parse_as_of(day))  # the CLI reads it alike
+    # Midnight would leave that meeting out; the end of the day has it.
+    assert by_day.json()["days_since_last_interaction"] < 1
+
+
+def test_an_as_of_that_is_no_date_is_a_422_naming_it(open_service: Service) -> None:
+    with open_service.client() as http:
+        response = http.get("/v1/accounts/globex/report", params={"as_of": "last tuesday"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert "as_of" in error["message"] and "last tuesday" in error["message"]
+
+
 def test_coverage_is_the_quick_part(open_service: Service) -> None:
     with open_service.client() as http:
         body = http.get("/v1/accounts/acme/coverage").json()
@@ -114,6 +144,18 @@ def test_history_has_one_point_a_month(open_service: Service) -> None:
     assert points[0]["threads"] == 0 and points[-1]["threads"] == 1
     assert points[0]["score"] > points[-1]["score"]
     assert all(0 <= p["score"] <= 100 for p in points)
+
+
+def test_history_up_to_a_past_as_of(open_service: Service) -> None:
+    with open_service.client() as http:
+        now = http.get("/v1/accounts/acme/history").json()["points"]
+        then = http.get("/v1/accounts/acme/history", params={"as_of": "2020-06-30"}).json()
+    points = then["points"]
+    assert len(points) == 12
+    assert points[-1]["as_of"] == "2020-06-30T23:59:59.999Z"
+    assert points[0]["as_of"].startswith("2019-07-30")
+    # Before any meeting: no thread at any point, unlike today.
+    assert {p["threads"] for p in points} == {0} and now[-1]["threads"] == 1
 
 
 def test_map_is_a_standalone_page(open_service: Service) -> None:

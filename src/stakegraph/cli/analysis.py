@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import typer
@@ -12,6 +12,7 @@ from rich.text import Text
 
 from stakegraph.analysis.caveats import NO_SENIOR_STAFF, NO_TIES
 from stakegraph.errors import NotFoundError
+from stakegraph.model.entities import as_of_time
 
 from .common import cli_settings, cli_store, console, err_console, fail
 
@@ -37,17 +38,10 @@ def parse_as_of(value: str | None) -> datetime | None:
     """
     if value is None:
         return None
-    text = value.strip()
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time(), UTC) + timedelta(days=1, milliseconds=-1)
-        parsed = datetime.fromisoformat(text)
+        return as_of_time(value)
     except ValueError as exc:
-        raise typer.BadParameter(f"not an ISO date or time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        raise typer.BadParameter(str(exc)) from exc
 
 
 def _pct(value: float) -> str:

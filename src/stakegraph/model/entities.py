@@ -7,7 +7,7 @@ is an idempotent upsert.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
@@ -44,6 +44,7 @@ __all__ = [
     "TeamMember",
     "Text",
     "UtcDatetime",
+    "as_of_time",
     "error_message",
     "format_utc",
     "to_utc",
@@ -55,6 +56,37 @@ def to_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def as_of_time(value: str | datetime) -> datetime:
+    """An as-of time, in UTC: a bare ISO date means the end of that day, so the day counts in
+    full; a time without an offset is UTC. The CLI, the REST API and the pages all read as-of
+    times with this, so one date gives one report everywhere.
+
+    Raises :class:`ValueError` naming the text when it is neither an ISO date nor a time.
+
+    Examples
+    --------
+    >>> as_of_time("2024-06-01")
+    datetime.datetime(2024, 6, 1, 23, 59, 59, 999000, tzinfo=datetime.timezone.utc)
+    >>> as_of_time("2024-06-01T08:30:00+02:00")
+    datetime.datetime(2024, 6, 1, 6, 30, tzinfo=datetime.timezone.utc)
+    >>> as_of_time("last tuesday")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an ISO date or time: 'last tuesday'
+    """
+    if isinstance(value, datetime):
+        return to_utc(value)
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time(), UTC) + timedelta(days=1, milliseconds=-1)
+        parsed = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError as exc:
+        raise ValueError(f"not an ISO date or time: {value!r}") from exc
+    return to_utc(parsed)
 
 
 def format_utc(value: datetime) -> str:
