@@ -12,7 +12,6 @@ from rich.text import Text
 
 from stakegraph.analysis.caveats import NO_SENIOR_STAFF, NO_TIES
 from stakegraph.errors import NotFoundError
-from stakegraph.model.entities import as_of_time
 
 from .common import cli_settings, cli_store, console, err_console, fail
 
@@ -38,6 +37,8 @@ def parse_as_of(value: str | None) -> datetime | None:
     """
     if value is None:
         return None
+    from stakegraph.model.entities import as_of_time  # pydantic loads when a command runs
+
     try:
         return as_of_time(value)
     except ValueError as exc:
