@@ -248,16 +248,17 @@ def profile_import(bundle: Path, data_dir: Path, top: int) -> None:
     import pickle
 
     import stakegraph.ingest as ingest_module
+    from stakegraph import reading_worker
     from stakegraph.bundle.io import read_bundle_file
     from stakegraph.settings import get_settings
     from stakegraph.store import open_store
 
     settings = get_settings(data_dir=data_dir, graph_url="", graph_name="bench_profile")
-    source = ingest_module.InWorker(read_bundle_file, (bundle,), settings.write_batch_size)
+    source = reading_worker.InWorker(read_bundle_file, (bundle,), settings.write_batch_size)
     queue = _Batches()
     profiler = cProfile.Profile()
     started = time.process_time()
-    profiler.runcall(ingest_module._validate_in_worker, source, bundle.name, queue)
+    profiler.runcall(reading_worker._validate_in_worker, source, bundle.name, queue)
     print(f"reading worker: {time.process_time() - started:.1f} CPU s")
     _print_profile("reading worker (read, validate, send)", profiler, top)
 

@@ -133,3 +133,11 @@ def test_an_import_without_role_changes_does_not_load_the_alert_rules() -> None:
     assert "stakegraph.ingest" in loaded
     assert "networkx" not in loaded
     assert "stakegraph.alerts.service" not in loaded
+
+
+def test_the_reading_worker_starts_before_the_model_loads() -> None:
+    """The bundle import starts its worker first thing: starting it loads no pydantic, model,
+    store or numpy in the importing process, so the worker comes up while those load."""
+    loaded = _loaded_after("import stakegraph.reading_worker")
+    heavy = {"pydantic", "numpy", "stakegraph.model", "stakegraph.store", "stakegraph.ingest"}
+    assert not loaded & heavy, sorted(loaded & heavy)

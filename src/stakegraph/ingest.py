@@ -18,13 +18,10 @@ contacts and interactions are sent to the store ahead of reading the answers to 
 from __future__ import annotations
 
 import contextlib
-import marshal
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from queue import Empty
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,6 +37,7 @@ from stakegraph.model import (
     TeamMember,
     error_message,
 )
+from stakegraph.reading_worker import InWorker, StartedWorker
 from stakegraph.store.base import GraphStore, UpsertResult
 from stakegraph.store.records import InteractionRow, interaction_row
 from stakegraph.store.tiesets import TieSession
@@ -51,6 +49,7 @@ __all__ = [
     "InWorker",
     "Record",
     "Reject",
+    "StartedWorker",
     "Validated",
     "ingest",
     "validate",
@@ -195,76 +194,12 @@ def validate(item: Record | Reject, source: str) -> Validated | Reject:
     return section, entity, location
 
 
-@dataclass(frozen=True)
-class InWorker:
-    """Records that a worker process reads and validates while this one writes them.
-
-    For big files: reading and validating take about as long as writing, and a second process
-    does them on another core. ``read(*args)`` gives the records; it runs in the worker, so it
-    must be a module-level function and ``args`` picklable (a path, say).
-    """
-
-    read: Callable[..., Iterable[Record | Reject]]
-    args: tuple[Any, ...] = ()
-    batch_size: int = 1000
-
-
-def _send(queue: Any, batch: list[Validated | Reject]) -> None:
-    """Put a batch on the queue; as marshal bytes when it holds plain values only.
-
-    A batch of interaction rows (tuples of strings, numbers and lists) marshals and loads in
-    half the time pickle takes; one with a model or a reject in it is pickled as usual.
-    """
-    try:
-        queue.put(marshal.dumps(batch))
-    except ValueError:  # "unmarshallable object"
-        queue.put(batch)
-
-
-def _validate_in_worker(source: InWorker, name: str, queue: Any) -> None:
-    """The worker: read, validate, and send the results in order, a batch at a time."""
-    try:
-        with fewer_collections():  # a few dozen short-lived objects per record
-            batch: list[Validated | Reject] = []
-            for item in source.read(*source.args):
-                batch.append(validate(item, name))
-                if len(batch) >= source.batch_size:
-                    _send(queue, batch)
-                    batch = []
-            _send(queue, batch)
-        queue.put(None)
-    except BaseException as exc:  # sent to the parent, which raises it
-        queue.put(exc)
-
-
-def _validated(source: InWorker, name: str) -> Iterator[Validated | Reject]:
-    """The records of ``source``, validated by a worker process, in their order."""
-    context = multiprocessing.get_context("spawn")
-    # A few batches in flight at most: memory stays bounded when the writes are slower.
-    queue = context.Queue(maxsize=4)
-    worker = context.Process(
-        target=_validate_in_worker, args=(source, name, queue), name="ingest-validator"
-    )
-    worker.start()
-    try:
-        while True:
-            try:
-                batch = queue.get(timeout=1.0)
-            except Empty:
-                if not worker.is_alive():
-                    raise StakegraphError(
-                        f"the process reading {name} stopped (exit code {worker.exitcode})"
-                    ) from None
-                continue
-            if batch is None:
-                break
-            if isinstance(batch, BaseException):
-                raise batch
-            yield from marshal.loads(batch) if isinstance(batch, bytes) else batch
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
+def _validated(source: InWorker | StartedWorker, name: str) -> Iterator[Validated | Reject]:
+    """The records of ``source``, validated by its worker process (started now unless it is
+    already), in their order."""
+    started = source.start(name) if isinstance(source, InWorker) else source
+    with started:
+        yield from started.results()
 
 
 _IN_FLIGHT = 3
@@ -658,7 +593,7 @@ class _Pipeline:
 
 def ingest(
     store: GraphStore,
-    records: Iterable[Record | Reject] | InWorker,
+    records: Iterable[Record | Reject] | InWorker | StartedWorker,
     *,
     source: str,
     dry_run: bool = False,
@@ -675,7 +610,8 @@ def ingest(
     records
         ``(section, raw dict, location)`` tuples, and :class:`Reject` items for input the source
         could not parse; sections are ``accounts``, ``team``, ``contacts``, ``interactions``.
-        Or an :class:`InWorker`: a source read and validated by a worker process.
+        Or an :class:`InWorker`: a source read and validated by a worker process, or a
+        :class:`StartedWorker`, one started earlier (it is stopped when the import ends).
     source
         Names the input in rejects (a file name, ``"api"``...).
     dry_run
@@ -700,7 +636,7 @@ def ingest(
             ties=ties,
         )
         try:
-            if isinstance(records, InWorker):
+            if isinstance(records, InWorker | StartedWorker):
                 for checked in _validated(records, source):
                     pipeline.add_checked(checked)
             else:

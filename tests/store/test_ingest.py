@@ -14,6 +14,7 @@ from stakegraph.bundle.io import read_bundle, write_bundle
 from stakegraph.cli import app
 from stakegraph.errors import BundleError
 from stakegraph.ingest import ingest
+from stakegraph.reading_worker import InWorker
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
 
@@ -127,7 +128,9 @@ def test_newer_version_updates_in_place(store: GraphStore) -> None:
 
 
 @pytest.mark.parametrize("worker_from", ["0", "1"], ids=["one process", "worker process"])
-def test_cli_import_export_round_trip(settings: Settings, tmp_path: Path, worker_from: str) -> None:
+def test_cli_import_export_round_trip(
+    settings: Settings, tmp_path: Path, worker_from: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
     source = tmp_path / "in.json"
     good = json.loads(json.dumps(BUNDLE))
@@ -138,12 +141,20 @@ def test_cli_import_export_round_trip(settings: Settings, tmp_path: Path, worker
         "STAKEGRAPH_DATA_DIR": str(settings.data_dir),
         "STAKEGRAPH_GRAPH_NAME": settings.graph_name,
         "STAKEGRAPH_GRAPH_URL": "",
-        # "1": every file is big enough for the worker process that reads and validates it.
+        # "1": every file is big enough for the worker process that reads and validates it,
+        # on any machine.
         "STAKEGRAPH_IMPORT_WORKER_MIN_BYTES": worker_from,
+        "STAKEGRAPH_IMPORT_WORKER_MIN_CPUS": "1",
     }
+    started: list[str] = []
+    start = InWorker.start
+    monkeypatch.setattr(
+        InWorker, "start", lambda self, name: started.append(name) or start(self, name)
+    )
     result = runner.invoke(app, ["import", str(source)], env=env)
     assert result.exit_code == 0, result.output
     assert "created" in result.output
+    assert started == (["in.json"] if worker_from == "1" else [])
     first = tmp_path / "first.json"
     assert runner.invoke(app, ["export", "-o", str(first)], env=env).exit_code == 0
     exported = json.loads(first.read_text())

@@ -5,6 +5,7 @@ Every source registers a subcommand on :data:`import_app`; a bare file name mean
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from stakegraph.store import GraphStore
 
 __all__ = ["import_app", "print_import_report", "run_import"]
+
+_READ_BUNDLE = "stakegraph.bundle.io:read_bundle_file"
+"""The reader the worker runs, by name: this process need not load it to start the worker."""
 
 
 class _BundleByDefault(TyperGroup):
@@ -126,22 +130,32 @@ def import_bundle(
     ),
 ) -> None:
     """Import a bundle file: validated, idempotent, bad records reported and skipped."""
-    from stakegraph.bundle.io import read_bundle_file
-    from stakegraph.ingest import InWorker
-
-    from .alerts import raise_import_alerts
+    from stakegraph.reading_worker import InWorker, worker_wanted
 
     settings = cli_settings(ctx)
-    records: Any = read_bundle_file(file)
-    if 0 < settings.import_worker_min_bytes <= file.stat().st_size:
-        records = InWorker(read_bundle_file, (file,), settings.write_batch_size)
-    with cli_store(ctx) as store:
-        report = run_import(
-            store,
-            records,
-            source=file.name,
-            dry_run=dry_run,
-            batch_size=settings.write_batch_size,
-        )
-        raise_import_alerts(store, settings, report)
+    worker = None
+    if worker_wanted(
+        file.stat().st_size,
+        min_bytes=settings.import_worker_min_bytes,
+        min_cpus=settings.import_worker_min_cpus,
+    ):
+        # Started before this process loads the model and opens the store, so that the
+        # worker's own start (about half a second) happens meanwhile.
+        reader = InWorker(_READ_BUNDLE, (file,), settings.write_batch_size)
+        worker = reader.start(file.name)
+    with worker or contextlib.nullcontext():
+        from stakegraph.bundle.io import read_bundle_file
+
+        from .alerts import raise_import_alerts
+
+        records: Any = read_bundle_file(file) if worker is None else worker
+        with cli_store(ctx) as store:
+            report = run_import(
+                store,
+                records,
+                source=file.name,
+                dry_run=dry_run,
+                batch_size=settings.write_batch_size,
+            )
+            raise_import_alerts(store, settings, report)
     finish_import(report, rejects, file)
