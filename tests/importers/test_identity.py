@@ -25,6 +25,8 @@ pytestmark = pytest.mark.unit
         ("MAILTO:jane@acme.com", "jane@acme.com"),
         ("jane@acme.com.", "jane@acme.com"),
         ("w..delainey@enron.com", "w..delainey@enron.com"),  # real Enron addresses look like this
+        (".dow@enron.com", None),  # and this is what a conversion left of colette.dow@ubsw.com
+        ("dow.@enron.com", None),
         ("+tag@acme.com", "+tag@acme.com"),
         ("Enron Announcements/Corp/Enron@ENRON", None),  # a Lotus Notes name, not an address
         ("jane@", None),

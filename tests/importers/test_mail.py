@@ -146,3 +146,22 @@ def test_chunk_boundaries_do_not_change_what_is_read(
            else m.reason for m in read_messages(paths)]  # fmt: skip
     assert got == expected
     assert len([m for m in got if isinstance(m, tuple)]) == 2 * 9  # and one truncated each
+
+
+def test_an_address_cut_to_a_leading_dot_is_nobody(index: IdentityIndex, tmp_path: Path) -> None:
+    """Enron's mail names customers as ".dow@enron.com" (an Exchange conversion cut the first
+    name off and put our domain on): not an address, so not one of our people."""
+    message = (
+        "From: Alex Morgan <alex.morgan@ours.example>\n"
+        "To: sandra.ruiz@northwind.example\n"
+        "Cc: .dow@ours.example, legal <.taylor@ours.example>, priya..shah@ours.example\n"
+        "Date: Tue, 01 Sep 2026 16:00:00 +0000\n"
+        "Message-ID: <cut@mail.ours.example>\n\nbody\n"
+    )
+    (tmp_path / "one.eml").write_text(message, encoding="utf-8")
+    records, rejects = split(MailImporter([tmp_path / "one.eml"], index))
+    assert rejects == []
+    (email,) = [r.data for r in records if r.section == "interactions"]
+    assert email["team_ids"] == ["t-alex", "email:priya..shah@ours.example"]
+    assert email["contact_ids"] == ["c-sandra"]
+    assert not any(".dow" in str(r.data["id"]) or ".taylor" in str(r.data["id"]) for r in records)

@@ -61,6 +61,8 @@ def normalise_email(raw: str | None) -> str | None:
     'bob@example.org'
     >>> normalise_email("not an address") is None
     True
+    >>> normalise_email(".dow@enron.com") is None  # what an Exchange conversion left of a name
+    True
     """
     if raw is None:
         return None
@@ -75,6 +77,12 @@ def normalise_email(raw: str | None) -> str | None:
         local = local.split("+", 1)[0]
     domain = domain.rstrip(".")
     if not local or not _LOCAL_OK.match(local) or not _DOMAIN_OK.match(domain):
+        return None
+    if local[0] == "." or local[-1] == ".":
+        # Never an address (RFC 5322's dot-atom); in the Enron mail these are customers'
+        # addresses whose first part an Exchange conversion cut off and whose domain it made
+        # ours (".dow@enron.com" for colette.dow@ubsw.com). Two dots inside ("w..delainey")
+        # are real there, and are kept.
         return None
     return f"{local}@{domain}"
 
