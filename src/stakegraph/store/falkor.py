@@ -211,6 +211,12 @@ def _records(reply: list[Any], graph: Any) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=False)) for row in result.result_set]
 
 
+PROPERTY_NAMES = frozenset(
+    re.findall(r"\b([a-z_]+): 0\b", catalog.statement("register_property_names_falkordb"))
+)
+"""The property names every graph knows before its first write (see :meth:`ensure_schema`)."""
+
+
 def _refused(name: str, exc: redis.ResponseError) -> StoreError:
     """The store error of a statement the server refused."""
     if "unique constraint violation" in str(exc):
@@ -399,6 +405,12 @@ class FalkorStore(CypherStore):
             except redis.ResponseError as exc:
                 if "already exists" not in str(exc).lower():
                     raise StoreError(f"FalkorDB refused a constraint on {label}: {exc}") from exc
+        # Every property name known before the first write that could be refused: FalkorDB
+        # takes back the names a failed query added even when another query used them
+        # meanwhile, and renames that query's properties (register_property_names_falkordb).
+        known = set(self._run("get_property_names_falkordb")[0]["names"] or [])
+        if not PROPERTY_NAMES.issubset(known):
+            self._run("register_property_names_falkordb")
 
     def close(self) -> None:
         """Close connections; shut the embedded server down if no other process uses it."""
