@@ -11,13 +11,13 @@ Every other analysis module reads this graph through the attribute names defined
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import overload
 
 import networkx as nx
 import numpy as np
 
+from stakegraph.analysis.made_when_read import MadeWhenRead
 from stakegraph.analysis.ties import TieColumns, TieStrength
 from stakegraph.errors import ValidationFailed
 from stakegraph.model import AccountSnapshot, Contact, Status
@@ -54,7 +54,7 @@ LiveTies = Sequence[tuple[str, str, float]]
 """Live ties as ``(team id, contact id, strength)``, as :func:`live_ties` returns them."""
 
 
-class LiveTieList(Sequence[tuple[str, str, float]]):
+class LiveTieList(MadeWhenRead[tuple[str, str, float]]):
     """Live ties sorted by team id then contact id, that know each person's tied people.
 
     Several metrics search the live ties person by person (threads, warm paths, who holds a
@@ -65,51 +65,13 @@ class LiveTieList(Sequence[tuple[str, str, float]]):
     metrics read the lookup, the sides and the total. Read-only, as a tuple is.
     """
 
-    __slots__ = ("_items", "_length", "_make", "_neighbours", "_sides", "_total")
+    __slots__ = ("_neighbours", "_sides", "_total")
 
     def __init__(self, ties: Iterable[tuple[str, str, float]] = ()) -> None:
-        self._items: list[tuple[str, str, float]] | None = list(ties)
-        self._make: Callable[[], list[tuple[str, str, float]]] | None = None
-        self._length = len(self._items)
+        super().__init__(ties)
         self._neighbours: dict[str, list[str]] | None = None
         self._sides: tuple[set[str], set[str]] | None = None
         self._total: float | None = None
-
-    def _made(self) -> list[tuple[str, str, float]]:
-        if self._items is None:
-            assert self._make is not None
-            self._items = self._make()
-            self._make = None
-        return self._items
-
-    def __len__(self) -> int:
-        return self._length
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, str, float]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, str, float]]: ...
-
-    def __getitem__(
-        self, index: int | slice
-    ) -> tuple[str, str, float] | list[tuple[str, str, float]]:
-        return self._made()[index]
-
-    def __iter__(self) -> Iterator[tuple[str, str, float]]:
-        return iter(self._made())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LiveTieList):
-            return self._made() == other._made()
-        if isinstance(other, list):
-            return self._made() == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._made()!r})"
 
     def sides(self) -> tuple[set[str], set[str]]:
         """The team members and the contacts with a live tie (ours, theirs)."""
@@ -144,10 +106,7 @@ class LiveTieList(Sequence[tuple[str, str, float]]):
         ):
             # Not in (team, contact) order, or nothing to group: the tuples and the loop.
             return cls(zip(team_ids, contact_ids, strengths, strict=True))
-        out = cls()
-        out._items = None
-        out._make = lambda: list(zip(team_ids, contact_ids, strengths, strict=True))
-        out._length = n
+        out = cls.later(lambda: list(zip(team_ids, contact_ids, strengths, strict=True)), n)
         out._total = sum(strengths)  # the same floats in the same order as over the tuples
         # Each team member's contacts: the rows of one team member follow each other.
         team_starts = np.flatnonzero(np.r_[True, teams[1:] != teams[:-1]])
