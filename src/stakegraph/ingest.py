@@ -318,8 +318,11 @@ class _Pipeline:
     def _settle(self) -> None:
         """End every batch begun, in order, and count what each did."""
         while self._begun:
-            begun = self._begun.popleft()
-            begun.written(begun.end())  # the write's own error, if it failed, surfaces here
+            self._end_oldest()
+
+    def _end_oldest(self) -> None:
+        begun = self._begun.popleft()
+        begun.written(begun.end())  # the write's own error, if it failed, surfaces here
 
     def _begin(
         self,
@@ -347,8 +350,7 @@ class _Pipeline:
             self._settle()
         self._begun.append(_Begun(section, ids, start(), written))
         while len(self._begun) > _IN_FLIGHT:
-            begun = self._begun.popleft()
-            begun.written(begun.end())
+            self._end_oldest()
 
     def _exists(self, section: str, ids: Iterable[str]) -> set[str]:
         known = self.known[section]

@@ -58,7 +58,7 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def as_of_time(value: str | datetime) -> datetime:
+def as_of_time(value: str) -> datetime:
     """An as-of time, in UTC: a bare ISO date means the end of that day, so the day counts in
     full; a time without an offset is UTC. The CLI, the REST API and the pages all read as-of
     times with this, so one date gives one report everywhere.
@@ -76,8 +76,6 @@ def as_of_time(value: str | datetime) -> datetime:
     ...
     ValueError: not an ISO date or time: 'last tuesday'
     """
-    if isinstance(value, datetime):
-        return to_utc(value)
     text = value.strip()
     try:
         if len(text) == 10:

@@ -357,6 +357,17 @@ class CypherStore(GraphStore):
             session.flush()
         return result
 
+    def _sends_ahead(self, ids: list[str], dry_run: bool, ties: TieSession) -> bool:
+        """Whether a batch is sent ahead: only in a first import (the ids are taken for new,
+        nothing to read first) and for a batch that is one write of distinct ids; anything
+        else is written at once."""
+        return (
+            ties.assume_new
+            and not dry_run
+            and len(ids) <= self.batch_size
+            and len(set(ids)) == len(ids)
+        )
+
     def start_contacts(
         self,
         contacts: Sequence[Contact],
@@ -365,15 +376,7 @@ class CypherStore(GraphStore):
         dry_run: bool = False,
         ties: TieSession | None = None,
     ) -> Callable[[], UpsertResult]:
-        # Sent ahead only in a first import (see upsert_contacts) and for one write's batch.
-        sent_ahead = (
-            ties is not None
-            and ties.assume_new
-            and not dry_run
-            and len(contacts) <= self.batch_size
-            and len({c.id for c in contacts}) == len(contacts)
-        )
-        if not sent_ahead or ties is None:
+        if ties is None or not self._sends_ahead([c.id for c in contacts], dry_run, ties):
             return super().start_contacts(contacts, at=at, dry_run=dry_run, ties=ties)
         session = ties
         rows = [list(records.contact_props(c).values()) for c in contacts]
@@ -398,16 +401,7 @@ class CypherStore(GraphStore):
         dry_run: bool = False,
         ties: TieSession | None = None,
     ) -> Callable[[], UpsertResult]:
-        # Sent ahead only in a first import (the ids are taken for new: nothing to read first)
-        # and for a batch that is one write; anything else is written at once.
-        sent_ahead = (
-            ties is not None
-            and ties.assume_new
-            and not dry_run
-            and len(rows) <= self.batch_size
-            and len({row[0] for row in rows}) == len(rows)
-        )
-        if not sent_ahead or ties is None:
+        if ties is None or not self._sends_ahead([row[0] for row in rows], dry_run, ties):
             return super().start_interaction_rows(rows, dry_run=dry_run, ties=ties)
         session = ties
         session.mark()

@@ -109,11 +109,15 @@ def encode(entries: Mapping[str, Sequence[float]]) -> str:
     numbers.extend([v for r in rows for v in r[3:] if v])
     if sys.byteorder != "little":
         numbers.byteswap()
+    return FORMAT + _team_json(team) + "\n" + pybase64.b64encode(numbers.tobytes()).decode("ascii")
+
+
+def _team_json(team: list[str]) -> str:
+    """A tie set's team list as JSON."""
     try:
-        head = orjson.dumps(team).decode()  # a third of json's time; the JSON reads the same
+        return orjson.dumps(team).decode()  # a third of json's time; the JSON reads the same
     except orjson.JSONEncodeError:  # what orjson refuses (a lone surrogate, say)
-        head = json.dumps(team)
-    return FORMAT + head + "\n" + pybase64.b64encode(numbers.tobytes()).decode("ascii")
+        return json.dumps(team)
 
 
 def _numbers(text: str) -> bytes:
@@ -477,13 +481,8 @@ class _PairSums:
             sizes.tolist(),
             strict=False,  # offsets holds one more: the end of the last
         ):
-            ids = names[start:end]
-            try:
-                head = orjson.dumps(ids).decode()
-            except orjson.JSONEncodeError:  # as encode does
-                head = json.dumps(ids)
             numbers = b64(data[8 * at : 8 * (at + size)]).decode("ascii")
-            result[contact_names[code]] = FORMAT + head + "\n" + numbers
+            result[contact_names[code]] = FORMAT + _team_json(names[start:end]) + "\n" + numbers
         return result
 
     def entries(self) -> dict[str, Entries]:
