@@ -86,8 +86,10 @@ def test_every_package_is_in_the_wheel(wheel: Path) -> None:
     assert "stakegraph/bundle/bundle.schema.json" in files
 
 
-def test_every_statement_loads_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The wheel installed alone into a folder, and an environment that imports from there."""
+    target = tmp_path_factory.mktemp("installed") / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
          "--target", str(target), str(wheel)],
@@ -95,6 +97,13 @@ def test_every_statement_loads_from_the_installed_wheel(wheel: Path, tmp_path: P
     )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = str(target)
+    return target, env
+
+
+def test_every_statement_loads_from_the_installed_wheel(
+    installed: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    target, env = installed
     # Run from the wheel's directory: the checkout must not be on the path.
     probe = subprocess.run(
         [sys.executable, "-c", _PROBE],
@@ -108,17 +117,12 @@ def test_every_statement_loads_from_the_installed_wheel(wheel: Path, tmp_path: P
     assert found["empty"] == []
 
 
-def test_the_console_script_of_the_installed_wheel_runs(wheel: Path, tmp_path: Path) -> None:
+def test_the_console_script_of_the_installed_wheel_runs(
+    installed: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     # The commands import what they run in their bodies: a module missing from the wheel
     # would only show when a command runs, so run a few of them from the installed script.
-    target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-         "--target", str(target), str(wheel)],
-        check=True, timeout=300,
-    )  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(target)
+    target, env = installed
     script = target / "bin" / "stakegraph"
 
     def run(*args: str) -> str:

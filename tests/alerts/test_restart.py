@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,18 +23,13 @@ from stakegraph.model import Account, Contact, Interaction, TeamMember
 from stakegraph.settings import Settings
 from stakegraph.store import GraphStore
 from tests.factories import WEBHOOK_SECRET as SECRET
+from tests.processes import free_port, wait_until_serving
 
 from .receiver import Answer, Receiver
 
 pytestmark = [pytest.mark.api, pytest.mark.slow]
 
 TIMEOUT_S = 3.0  # the worker's timeout: the kill must come before it gives up on the try
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -57,16 +51,7 @@ def running_service(settings: Settings, port: int) -> Iterator[subprocess.Popen[
         env=env,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "the service exited at start"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the service did not start within 60 s"
-            time.sleep(0.1)
+        wait_until_serving(process, port)
         yield process
     finally:
         if process.poll() is None:
@@ -90,7 +75,7 @@ def test_a_killed_service_delivers_after_restart(
     create_webhook(store, allow, url=receiver.url, secret=SECRET)
     hung = threading.Event()
     receiver.script = [Answer(204, hold=hung)]  # the first try never gets an answer
-    port = _free_port()
+    port = free_port()
     try:
         with running_service(settings, port) as service:
             patched = httpx.patch(
@@ -105,7 +90,7 @@ def test_a_killed_service_delivers_after_restart(
         assert delivery.status is DeliveryStatus.PENDING and delivery.attempt_count == 0
     finally:
         hung.set()
-    with running_service(settings, _free_port()):
+    with running_service(settings, free_port()):
         # Its lease ran out with the dead process: the restarted worker tries again.
         requests = receiver.wait_for(2, timeout=30)
         deadline = time.monotonic() + 10

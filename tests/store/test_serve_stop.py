@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,32 +15,17 @@ import pytest
 
 from stakegraph.settings import get_settings
 from stakegraph.store import open_store
-from stakegraph.store.embedded import EmbeddedServer
+from stakegraph.store.embedded import EmbeddedServer, _pid_alive
+from tests.processes import free_port, wait_until_serving
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone for our purposes: it holds no socket and answers nothing.
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(") ")[-1].startswith("Z"))
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signalled_service_stops_the_database_it_started(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STAKEGRAPH_DATA_DIR": str(tmp_path), "STAKEGRAPH_GRAPH_URL": ""}
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("stakegraph")), "serve", "--port", str(port),
@@ -49,16 +33,7 @@ def test_a_signalled_service_stops_the_database_it_started(
         env=env, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"the service exited at start: {process.stderr}"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the service did not start within 60 s"
-            time.sleep(0.1)
+        wait_until_serving(process, port)
         # Something written through the service's own store, to find again afterwards.
         response = httpx.put(
             f"http://127.0.0.1:{port}/v1/accounts/acme", json={"name": "Acme"}, timeout=10
